@@ -1,0 +1,283 @@
+using System.Xml;
+
+namespace PluginHost.Sdk.LabelConfigs;
+
+/// <summary>
+/// A parsed Label Studio labelling config (<c>&lt;View&gt;…&lt;/View&gt;</c>): its control tags (what the annotator
+/// produces: Labels, Choices, RectangleLabels…) and object tags (what is annotated: Text, Image…).
+/// Parsing is safe: DTDs and external entities are refused.
+/// </summary>
+public sealed class LabelConfig
+{
+    private static readonly HashSet<string> ObjectTagNames = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "Text", "HyperText", "Image", "Audio", "AudioPlus", "Video", "Paragraphs", "Table", "TimeSeries", "Pdf",
+        "Markdown", "List", "Ranker",
+    };
+
+    private static readonly HashSet<string> LayoutTagNames = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "View", "Header", "Style", "Filter", "Collapse", "Shortcut",
+    };
+
+    private readonly Dictionary<string, ControlTag> _controlsByName;
+    private readonly Dictionary<string, ObjectTag> _objectsByName;
+
+    private LabelConfig(string xml, List<ControlTag> controls, List<ObjectTag> objects)
+    {
+        Xml = xml;
+        Controls = controls;
+        Objects = objects;
+        _objectsByName = objects.GroupBy(o => o.Name).ToDictionary(g => g.Key, g => g.First());
+        _controlsByName = controls.GroupBy(c => c.Name).ToDictionary(g => g.Key, g => g.First());
+        foreach (var control in controls)
+            control.Objects = control.ToNames.Select(n => _objectsByName.GetValueOrDefault(n)).OfType<ObjectTag>().ToList();
+    }
+
+    public string Xml { get; }
+
+    public IReadOnlyList<ControlTag> Controls { get; }
+
+    public IReadOnlyList<ObjectTag> Objects { get; }
+
+    public ControlTag? GetControl(string name) => _controlsByName.GetValueOrDefault(name);
+
+    public ObjectTag? GetObject(string name) => _objectsByName.GetValueOrDefault(name);
+
+    /// <summary>
+    /// The first control of <paramref name="controlType"/> (e.g. "Labels", case-insensitive) linked to an object of
+    /// <paramref name="objectType"/> (e.g. "Text"), optionally filtered by names: the Python SDK's
+    /// <c>get_first_tag_occurence</c>.
+    /// </summary>
+    public ControlTag? FindControl(string controlType, string? objectType = null, string? name = null, string? toName = null)
+    {
+        foreach (var control in Controls)
+        {
+            if (!control.Type.Equals(controlType, StringComparison.OrdinalIgnoreCase)) continue;
+            if (name is not null && control.Name != name) continue;
+            if (toName is not null && !control.ToNames.Contains(toName)) continue;
+            if (objectType is not null && !control.Objects.Any(o => o.Type.Equals(objectType, StringComparison.OrdinalIgnoreCase))) continue;
+            return control;
+        }
+        return null;
+    }
+
+    /// <summary>Parses a config; throws <see cref="LabelConfigException"/> with a readable message.</summary>
+    public static LabelConfig Parse(string? xml)
+    {
+        if (string.IsNullOrWhiteSpace(xml)) throw new LabelConfigException("The label config is empty.");
+        var settings = new XmlReaderSettings
+        {
+            DtdProcessing = DtdProcessing.Prohibit,
+            XmlResolver = null,
+            IgnoreComments = true,
+            IgnoreProcessingInstructions = true,
+            MaxCharactersInDocument = 4 * 1024 * 1024,
+        };
+        var controls = new List<ControlTag>();
+        var objects = new List<ObjectTag>();
+        var open = new Stack<ControlTag?>();
+        try
+        {
+            using var reader = XmlReader.Create(new StringReader(xml), settings);
+            var sawRoot = false;
+            while (reader.Read())
+            {
+                if (reader.NodeType == XmlNodeType.EndElement)
+                {
+                    open.Pop();
+                    continue;
+                }
+                if (reader.NodeType != XmlNodeType.Element) continue;
+                sawRoot = true;
+                var tag = reader.LocalName;
+                var attributes = ReadAttributes(reader);
+                var parentControl = open.Count > 0 ? open.Peek() : null;
+                ControlTag? current = parentControl;
+                if (tag is "Label" or "Choice" && parentControl is not null)
+                {
+                    parentControl.AddLabel(new LabelDefinition(tag, attributes));
+                }
+                else if (ObjectTagNames.Contains(tag) && attributes.ContainsKey("value") && !attributes.ContainsKey("toName"))
+                {
+                    objects.Add(new ObjectTag(tag, attributes));
+                }
+                else if (attributes.ContainsKey("toName") && attributes.ContainsKey("name") && !LayoutTagNames.Contains(tag))
+                {
+                    current = new ControlTag(tag, attributes);
+                    controls.Add(current);
+                }
+                if (reader.IsEmptyElement) continue;
+                open.Push(current);
+            }
+            if (!sawRoot) throw new LabelConfigException("The label config has no root element.");
+        }
+        catch (XmlException ex)
+        {
+            throw new LabelConfigException($"The label config is not valid XML: {ex.Message}", ex);
+        }
+        return new LabelConfig(xml, controls, objects);
+    }
+
+    public static bool TryParse(string? xml, out LabelConfig? config, out string? error)
+    {
+        try
+        {
+            config = Parse(xml);
+            error = null;
+            return true;
+        }
+        catch (LabelConfigException ex)
+        {
+            config = null;
+            error = ex.Message;
+            return false;
+        }
+    }
+
+    private static Dictionary<string, string> ReadAttributes(XmlReader reader)
+    {
+        var attributes = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (!reader.MoveToFirstAttribute()) return attributes;
+        do attributes[reader.LocalName] = reader.Value;
+        while (reader.MoveToNextAttribute());
+        reader.MoveToElement();
+        return attributes;
+    }
+}
+
+public sealed class LabelConfigException(string message, Exception? inner = null) : Exception(message, inner);
+
+/// <summary>An object tag: what is annotated (Text, Image, Audio…).</summary>
+public sealed class ObjectTag
+{
+    internal ObjectTag(string tag, IReadOnlyDictionary<string, string> attributes)
+    {
+        Tag = tag;
+        Attributes = attributes;
+        Name = attributes.GetValueOrDefault("name") ?? "";
+        Value = attributes.GetValueOrDefault("value") ?? "";
+        ValueKey = Value.StartsWith('$') ? Value[1..] : Value;
+    }
+
+    /// <summary>The tag as written, e.g. <c>Text</c>.</summary>
+    public string Tag { get; }
+
+    /// <summary>The tag lowercased, e.g. <c>text</c>.</summary>
+    public string Type => Tag.ToLowerInvariant();
+
+    public string Name { get; }
+
+    /// <summary>The <c>value</c> attribute, e.g. <c>$text</c>.</summary>
+    public string Value { get; }
+
+    /// <summary>The task data key the object reads: <c>text</c> for <c>value="$text"</c>.</summary>
+    public string ValueKey { get; }
+
+    public IReadOnlyDictionary<string, string> Attributes { get; }
+}
+
+/// <summary>A control tag: what the annotator (or the model) produces, linked to objects by <c>toName</c>.</summary>
+public sealed class ControlTag
+{
+    private readonly List<LabelDefinition> _labels = [];
+    private LabelMap? _labelMap;
+
+    internal ControlTag(string tag, IReadOnlyDictionary<string, string> attributes)
+    {
+        Tag = tag;
+        Attributes = attributes;
+        Name = attributes.GetValueOrDefault("name") ?? "";
+        ToNames = (attributes.GetValueOrDefault("toName") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+    }
+
+    /// <summary>The tag as written, e.g. <c>RectangleLabels</c>.</summary>
+    public string Tag { get; }
+
+    /// <summary>The lowercased tag: the region <c>type</c> Label Studio expects.</summary>
+    public string Type => Tag.ToLowerInvariant();
+
+    public string Name { get; }
+
+    public IReadOnlyList<string> ToNames { get; }
+
+    /// <summary>The objects named by <c>toName</c> that exist in the config.</summary>
+    public IReadOnlyList<ObjectTag> Objects { get; internal set; } = [];
+
+    /// <summary>The first linked object, which most backends annotate.</summary>
+    public ObjectTag? Object => Objects.Count > 0 ? Objects[0] : null;
+
+    public IReadOnlyDictionary<string, string> Attributes { get; }
+
+    /// <summary>The control's <c>&lt;Label&gt;</c> or <c>&lt;Choice&gt;</c> children, in order.</summary>
+    public IReadOnlyList<LabelDefinition> Labels => _labels;
+
+    /// <summary>The label values, in order.</summary>
+    public IReadOnlyList<string> LabelValues => _labels.Select(l => l.Value).ToList();
+
+    public string? Attribute(string name) => Attributes.GetValueOrDefault(name);
+
+    /// <summary>A numeric attribute such as <c>model_score_threshold</c>, or null when absent or not a number.</summary>
+    public double? NumberAttribute(string name) =>
+        Attributes.TryGetValue(name, out var s) && double.TryParse(s, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var d) ? d : null;
+
+    /// <summary>Maps model output names to this control's labels (see <see cref="LabelMap"/>).</summary>
+    public LabelMap LabelMap => _labelMap ??= new LabelMap(_labels);
+
+    internal void AddLabel(LabelDefinition label)
+    {
+        _labels.Add(label);
+        _labelMap = null;
+    }
+}
+
+/// <summary>A <c>&lt;Label&gt;</c> or <c>&lt;Choice&gt;</c>: its value and attributes such as <c>predicted_values</c>.</summary>
+public sealed class LabelDefinition
+{
+    internal LabelDefinition(string tag, IReadOnlyDictionary<string, string> attributes)
+    {
+        Tag = tag;
+        Attributes = attributes;
+        Value = attributes.GetValueOrDefault("value") ?? attributes.GetValueOrDefault("alias") ?? "";
+        PredictedValues = (attributes.GetValueOrDefault("predicted_values") ?? "")
+            .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+    }
+
+    public string Tag { get; }
+
+    public string Value { get; }
+
+    /// <summary>Model output names declared with <c>predicted_values="car, truck"</c>.</summary>
+    public IReadOnlyList<string> PredictedValues { get; }
+
+    public IReadOnlyDictionary<string, string> Attributes { get; }
+}
+
+/// <summary>
+/// Maps a model's class names to config labels, as the Python SDK's <c>build_label_map</c>: first
+/// <c>predicted_values</c>, then an exact match, then a case-insensitive match. Unmapped names map to null.
+/// </summary>
+public sealed class LabelMap
+{
+    private readonly Dictionary<string, string> _predicted = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _exact = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _insensitive = new(StringComparer.OrdinalIgnoreCase);
+
+    internal LabelMap(IEnumerable<LabelDefinition> labels)
+    {
+        foreach (var label in labels)
+        {
+            foreach (var predicted in label.PredictedValues) _predicted.TryAdd(predicted, label.Value);
+            _exact.Add(label.Value);
+            _insensitive.TryAdd(label.Value, label.Value);
+        }
+    }
+
+    /// <summary>The config label for a model name, or null when the config has none.</summary>
+    public string? Map(string modelName)
+    {
+        if (_predicted.TryGetValue(modelName, out var label)) return label;
+        if (_exact.Contains(modelName)) return modelName;
+        return _insensitive.GetValueOrDefault(modelName);
+    }
+}

@@ -1,0 +1,2 @@
+// Placeholder entry point; the server is built in the foundation commit.
+Console.WriteLine("PluginHost");
