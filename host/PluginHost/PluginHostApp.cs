@@ -3,6 +3,7 @@ using PluginHost.Backends;
 using PluginHost.Configuration;
 using PluginHost.Http;
 using PluginHost.Plugins;
+using PluginHost.Scripts;
 using PluginHost.State;
 using PluginHost.Training;
 
@@ -54,5 +55,8 @@ public static class PluginHostApp
         services.AddSingleton<IActiveModelLocator, NoActiveModels>();
         services.AddSingleton<ITrainingService, TrainingUnavailable>();
         services.AddHostedService<PluginFolderSource>();
+        services.AddOptions<ScriptOptions>().BindConfiguration(HostSettings.Section);
+        services.AddSingleton<ScriptSource>();
+        services.AddHostedService(sp => sp.GetRequiredService<ScriptSource>());
     }
 }

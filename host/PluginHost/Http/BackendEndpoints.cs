@@ -201,9 +201,10 @@ internal sealed class BackendEndpoints(
         timeout.CancelAfter(_predictTimeout);
         try
         {
-            var pending = backend.PredictAsync(predictContext, timeout.Token);
-            // A backend that ignores its token must not hold the request: stop waiting at the deadline.
-            return pending.IsCompletedSuccessfully ? pending.Result : await pending.AsTask().WaitAsync(_predictTimeout, requestAborted);
+            // On the thread pool, so that even a backend blocking its thread before returning (a script's runaway
+            // loop) cannot hold the request; one that ignores its token is left behind at the deadline.
+            var pending = Task.Run(() => backend.PredictAsync(predictContext, timeout.Token).AsTask(), CancellationToken.None);
+            return await pending.WaitAsync(_predictTimeout, requestAborted);
         }
         catch (Exception ex) when (ex is TimeoutException || (ex is OperationCanceledException && timeout.IsCancellationRequested && !requestAborted.IsCancellationRequested))
         {
