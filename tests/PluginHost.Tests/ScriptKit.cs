@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Runtime.Loader;
 using System.Text.Json.Nodes;
 using PluginHost.Scripts;
 
@@ -83,8 +82,8 @@ public sealed class ScriptKit : IAsyncDisposable
         return watch.Elapsed;
     }
 
-    /// <summary>Load contexts of scripts in this kit's folder that are still alive.</summary>
-    public int LiveContexts() => AssemblyLoadContext.All.OfType<ScriptLoadContext>().Count(c => c.ScriptPath.StartsWith(Dir, StringComparison.Ordinal));
+    /// <summary>Load contexts of scripts in this kit's folder not yet collected (serving, draining or leaked).</summary>
+    public int LiveContexts() => ScriptLoadContext.CountNotCollected(Dir);
 
     public async ValueTask DisposeAsync() => await Host.DisposeAsync();
 }

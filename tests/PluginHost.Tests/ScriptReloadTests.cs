@@ -145,3 +145,39 @@ public sealed class ScriptReloadTests
         Assert.Equal("before", await kit.ChoiceAsync("ctor"));
     }
 }
+
+/// <summary><c>#r</c> of a DLL beside the script: loaded into the script's own context.</summary>
+public sealed class ScriptReferenceTests
+{
+    [Fact]
+    public async Task A_relative_r_reference_runs_the_dll_inside_the_scripts_collectible_context()
+    {
+        const string Code = """
+            // Wraps a backend from a referenced DLL.
+            #r "libs/Faulty.dll"
+            using PluginHost.TestPlugins.Faulty;
+
+            public sealed class Wrapped : ILabelStudioBackend
+            {
+                private readonly FaultyBackend _inner = new();
+
+                public ValueTask<IReadOnlyList<Prediction>> PredictAsync(PredictContext context, CancellationToken cancellationToken) =>
+                    _inner.PredictAsync(context, cancellationToken);
+            }
+            """;
+        await using var kit = await ScriptKit.StartAsync(("wrapped.csx", Code));
+        Directory.CreateDirectory(Path.Combine(kit.Dir, "libs"));
+        File.Copy(Path.Combine(PluginFolders.TestPlugin("faulty"), "Faulty.dll"), Path.Combine(kit.Dir, "libs", "Faulty.dll"));
+        kit.Write("wrapped.csx", Code + "\n"); // The DLL arrived after the script: the next save picks it up.
+
+        await ScriptKit.WaitUntilAsync(async () => (await kit.PredictAsync("wrapped")).Status == 200, TimeSpan.FromSeconds(3), "the script to compile");
+        var (status, body) = await kit.Host.PostAsync("/wrapped/predict", """{"tasks":[{"id":1,"data":{"mode":"throw"}}]}""");
+        Assert.Equal(500, status);
+        Assert.Equal("InvalidOperationException: the model exploded", (string?)body["detail"]);
+
+        var context = System.Runtime.Loader.AssemblyLoadContext.All.OfType<PluginHost.Scripts.ScriptLoadContext>()
+            .Single(c => c.ScriptPath == Path.Combine(kit.Dir, "wrapped.csx") && c.Assemblies.Any());
+        Assert.Contains(context.Assemblies, a => a.GetName().Name == "Faulty");
+        Assert.True(context.IsCollectible);
+    }
+}

@@ -12,6 +12,7 @@ namespace PluginHost.Scripts;
 /// </summary>
 public sealed class ScriptLoadContext : AssemblyLoadContext
 {
+    private static readonly List<WeakReference<ScriptLoadContext>> Created = [];
     private readonly IReadOnlyList<string> _probeDirectories;
 
     internal ScriptLoadContext(string backendName, string scriptPath, string codeVersion, IEnumerable<string> referencedDlls)
@@ -19,6 +20,22 @@ public sealed class ScriptLoadContext : AssemblyLoadContext
     {
         ScriptPath = scriptPath;
         _probeDirectories = referencedDlls.Select(Path.GetDirectoryName).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
+        lock (Created)
+        {
+            Created.RemoveAll(w => !w.TryGetTarget(out _));
+            Created.Add(new WeakReference<ScriptLoadContext>(this));
+        }
+    }
+
+    /// <summary>
+    /// Contexts of scripts under <paramref name="folder"/> not yet garbage collected, unloading ones included
+    /// (<see cref="AssemblyLoadContext.All"/> forgets a context as soon as it starts unloading, so it cannot tell
+    /// an old version that is gone from one that something still holds). For leak checks.
+    /// </summary>
+    public static int CountNotCollected(string folder)
+    {
+        lock (Created)
+            return Created.Count(w => w.TryGetTarget(out var context) && context.ScriptPath.StartsWith(folder, StringComparison.Ordinal));
     }
 
     /// <summary>The <c>.csx</c> file this context runs (tests and diagnostics find live contexts by it).</summary>
