@@ -175,9 +175,10 @@ public sealed class ScriptSource : IHostedService, IAsyncDisposable
             _logger.LogInformation("Script {Backend} ({File}) compiled in {CompileMs:0} ms, serving in {TotalMs:0} ms", name, file,
                 compilation.Elapsed.TotalMilliseconds, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        catch (Exception ex)
         {
             await Unload();
+            if (ex is OperationCanceledException && cancellationToken.IsCancellationRequested) throw;
             var message = ex is BackendLoadException ? ex.Message : $"{ex.GetType().Name}: {ex.Message}";
             _registry.ReportFailure(name, $"{file}: {message}", ScriptStackLines(ex));
         }
