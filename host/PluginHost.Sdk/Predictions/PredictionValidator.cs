@@ -379,7 +379,7 @@ public static class PredictionValidator
 
         public void Video(JsonElement value)
         {
-            if (!value.TryGetProperty("framesCount", out var frames) || !frames.TryGetInt32(out _)) Add("value.framesCount must be a whole number.");
+            if (!value.TryGetProperty("framesCount", out var frames) || !IsWholeNumber(frames)) Add("value.framesCount must be a whole number.");
             if (!value.TryGetProperty("duration", out var duration) || duration.ValueKind != JsonValueKind.Number) Add("value.duration must be a number of seconds.");
             if (!value.TryGetProperty("sequence", out var sequence) || sequence.ValueKind != JsonValueKind.Array)
             {
@@ -392,7 +392,7 @@ public static class PredictionValidator
                 if (keyframe.ValueKind != JsonValueKind.Object) Add($"value.sequence[{k}] must be an object.");
                 else
                 {
-                    if (!keyframe.TryGetProperty("frame", out var f) || !f.TryGetInt32(out _)) Add($"value.sequence[{k}].frame must be a whole number.");
+                    if (!keyframe.TryGetProperty("frame", out var f) || !IsWholeNumber(f)) Add($"value.sequence[{k}].frame must be a whole number.");
                     if (!keyframe.TryGetProperty("time", out var t) || t.ValueKind != JsonValueKind.Number) Add($"value.sequence[{k}].time must be a number.");
                     foreach (var field in BoxFields)
                     {
@@ -414,6 +414,8 @@ public static class PredictionValidator
                     || !r.TryGetProperty("end", out var e) || e.ValueKind != JsonValueKind.Number))
                 Add("value.ranges must be a list of {\"start\", \"end\"} frame ranges.");
         }
+
+        private static bool IsWholeNumber(JsonElement e) => e.ValueKind == JsonValueKind.Number && e.TryGetInt32(out _);
 
         private static bool IsStringList(JsonElement list) =>
             list.ValueKind == JsonValueKind.Array && list.EnumerateArray().All(e => e.ValueKind == JsonValueKind.String);

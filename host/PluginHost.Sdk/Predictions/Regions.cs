@@ -112,9 +112,9 @@ public static class Regions
         const string type = "textarea";
         ArgumentNullException.ThrowIfNull(shape);
         RegionGuard.Name(type, fromName, nameof(fromName));
+        if (shape.Type == "relation") throw new ArgumentException("A per-region textarea needs a shape region, not a relation.", nameof(shape));
         if (string.IsNullOrWhiteSpace(shape.Id))
             throw new ArgumentException("A per-region textarea reuses its shape's id, but the shape has none.", nameof(shape));
-        if (shape.Type == "relation") throw new ArgumentException("A per-region textarea needs a shape region, not a relation.", nameof(shape));
         var g = shape.Value ?? new RegionValue();
         return new Region
         {
