@@ -1,28 +1,38 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using System.Text.Json.Serialization.Metadata;
+using PluginHost.Sdk.Predictions;
+using PluginHost.Sdk.Protocol;
 
 namespace PluginHost.Sdk.Json;
 
 /// <summary>
-/// The one JSON setup for everything Label Studio sends and receives: snake_case names, case-insensitive reads
-/// (Label Studio and the Python SDK are not consistent), nulls left out on write (Label Studio rejects
-/// <c>model_version: null</c>). Read-only, so it can be shared freely.
+/// The JSON settings of the Label Studio protocol: snake_case names, tolerant reading (any case, numbers in strings,
+/// unknown fields ignored), nulls never written. Source-generated, so the hot path does no reflection.
 /// </summary>
 public static class SdkJson
 {
-    public static JsonSerializerOptions Options { get; } = Create();
+    public static JsonSerializerOptions Options => SdkJsonContext.Default.Options;
 
-    private static JsonSerializerOptions Create()
-    {
-        var options = new JsonSerializerOptions
-        {
-            PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-            PropertyNameCaseInsensitive = true,
-            DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-            TypeInfoResolver = new DefaultJsonTypeInfoResolver(),
-        };
-        options.MakeReadOnly();
-        return options;
-    }
+    public static SdkJsonContext Context => SdkJsonContext.Default;
 }
+
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
+    PropertyNameCaseInsensitive = true,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    NumberHandling = JsonNumberHandling.AllowReadingFromString,
+    AllowTrailingCommas = true,
+    ReadCommentHandling = JsonCommentHandling.Skip)]
+[JsonSerializable(typeof(PredictRequest))]
+[JsonSerializable(typeof(SetupRequest))]
+[JsonSerializable(typeof(WebhookEvent))]
+[JsonSerializable(typeof(TrainRequest))]
+[JsonSerializable(typeof(PredictResponse))]
+[JsonSerializable(typeof(Prediction))]
+[JsonSerializable(typeof(Region))]
+[JsonSerializable(typeof(LabelStudioTask))]
+[JsonSerializable(typeof(List<LabelStudioTask>))]
+[JsonSerializable(typeof(Annotation))]
+[JsonSerializable(typeof(List<Annotation>))]
+[JsonSerializable(typeof(AnnotationRegion))]
+public sealed partial class SdkJsonContext : JsonSerializerContext;
