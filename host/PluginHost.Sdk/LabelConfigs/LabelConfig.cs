@@ -216,6 +216,8 @@ public sealed class ControlTag
 {
     private readonly List<LabelDefinition> _labels = [];
     private LabelMap? _labelMap;
+    private IReadOnlyList<string>? _labelValues;
+    private HashSet<string>? _labelSet;
 
     internal ControlTag(string tag, IReadOnlyDictionary<string, string> attributes)
     {
@@ -247,7 +249,10 @@ public sealed class ControlTag
     public IReadOnlyList<LabelDefinition> Labels => _labels;
 
     /// <summary>The label values, in order, each once (Label Studio keys labels by value).</summary>
-    public IReadOnlyList<string> LabelValues => _labels.Select(l => l.Value).Distinct(StringComparer.Ordinal).ToList();
+    public IReadOnlyList<string> LabelValues => _labelValues ??= _labels.Select(l => l.Value).Distinct(StringComparer.Ordinal).ToList();
+
+    /// <summary>Whether <paramref name="value"/> is one of <see cref="LabelValues"/> (exact match).</summary>
+    public bool HasLabel(string value) => (_labelSet ??= new HashSet<string>(LabelValues, StringComparer.Ordinal)).Contains(value);
 
     /// <summary><c>choice="multiple"</c>: several choices (or labels) may be selected at once.</summary>
     public bool IsMultipleChoice => Attribute("choice") == "multiple";
@@ -271,6 +276,8 @@ public sealed class ControlTag
     {
         _labels.Add(label);
         _labelMap = null;
+        _labelValues = null;
+        _labelSet = null;
     }
 }
 

@@ -68,10 +68,12 @@ public static class BrushRle
     /// <summary>Decodes an 8-bit stream (every brush RLE Label Studio writes) into its values.</summary>
     public static byte[] Decode(IReadOnlyList<int> rle)
     {
-        var words = DecodeCore(ToBytes(rle), maxWordSize: 8);
-        var bytes = new byte[words.Length];
-        for (var i = 0; i < words.Length; i++) bytes[i] = (byte)words[i];
-        return bytes;
+        var packed = ToBytes(rle);
+        var reader = new BitReader(packed);
+        var header = ReadHeader(ref reader, packed.Length, maxWordSize: 8);
+        var sink = new ByteSink(new byte[header.Count]);
+        DecodeBody(ref reader, header, ref sink);
+        return sink.Values;
     }
 
     /// <summary>
@@ -81,49 +83,65 @@ public static class BrushRle
     public static byte[] DecodeMask(IReadOnlyList<int> rle, int width, int height)
     {
         var pixels = CheckMaskSize(null, width, height);
-        var rgba = Decode(rle);
-        if (rgba.Length != (long)pixels * 4)
+        var packed = ToBytes(rle);
+        var reader = new BitReader(packed);
+        var header = ReadHeader(ref reader, packed.Length, maxWordSize: 8);
+        if (header.Count != (long)pixels * 4)
             throw new ArgumentException(
-                $"The RLE holds {rgba.Length} values, but a {width}x{height} RGBA image needs {(long)pixels * 4}.", nameof(rle));
-        var mask = new byte[pixels];
-        for (var i = 0; i < mask.Length; i++) mask[i] = rgba[i * 4 + 3];
-        return mask;
+                $"The RLE holds {header.Count} values, but a {width}x{height} RGBA image needs {(long)pixels * 4}.", nameof(rle));
+        var sink = new AlphaSink(new byte[pixels]);
+        DecodeBody(ref reader, header, ref sink);
+        return sink.Mask;
     }
 
     /// <summary>The <c>rle-pack</c> decoder for any word size (1–32 bits) and run-length field sizes.</summary>
-    public static uint[] DecodeWords(ReadOnlySpan<byte> packed) => DecodeCore(packed, maxWordSize: 32);
-
-    private static uint[] DecodeCore(ReadOnlySpan<byte> packed, int maxWordSize)
+    public static uint[] DecodeWords(ReadOnlySpan<byte> packed)
     {
         var reader = new BitReader(packed);
-        if (reader.Remaining < 32 + 5 + 16) throw new ArgumentException("The RLE is shorter than its 53-bit header.", nameof(packed));
-        var count = reader.Read(32);
+        var header = ReadHeader(ref reader, packed.Length, maxWordSize: 32);
+        var sink = new WordSink(new uint[header.Count]);
+        DecodeBody(ref reader, header, ref sink);
+        return sink.Values;
+    }
+
+    private readonly record struct Header(long Count, int WordSize, int Size0, int Size1, int Size2, int Size3)
+    {
+        public int RunSize(uint index) => index switch { 0 => Size0, 1 => Size1, 2 => Size2, _ => Size3 };
+    }
+
+    private static Header ReadHeader(ref BitReader reader, int length, int maxWordSize)
+    {
+        if (reader.Remaining < 32 + 5 + 16) throw new ArgumentException("The RLE is shorter than its 53-bit header.", "rle");
+        long count = reader.Read(32);
         var wordSize = (int)reader.Read(5) + 1;
         if (wordSize > maxWordSize)
-            throw new ArgumentException($"The RLE uses {wordSize}-bit values; brush masks use at most {maxWordSize}.", nameof(packed));
-        Span<int> sizes = stackalloc int[4];
-        for (var k = 0; k < 4; k++) sizes[k] = (int)reader.Read(4) + 1;
-
+            throw new ArgumentException($"The RLE uses {wordSize}-bit values; brush masks use at most {maxWordSize}.", "rle");
+        var header = new Header(count, wordSize, (int)reader.Read(4) + 1, (int)reader.Read(4) + 1, (int)reader.Read(4) + 1, (int)reader.Read(4) + 1);
         // Each run costs at least 3 + wordSize bits and yields at most 2^16 values: refuse headers that claim more
         // values than the data could hold, before allocating for them.
         var upperBound = (reader.Remaining / (3 + wordSize) + 1) * 65536L;
         if (count > upperBound || count > Array.MaxLength)
-            throw new ArgumentException($"The RLE header claims {count} values, more than its {packed.Length} bytes can hold.", nameof(packed));
+            throw new ArgumentException($"The RLE header claims {count} values, more than its {length} bytes can hold.", "rle");
+        return header;
+    }
 
-        var output = new uint[count];
+    private static void DecodeBody<TSink>(ref BitReader reader, Header header, ref TSink sink) where TSink : struct, ISink
+    {
+        var count = header.Count;
+        var wordSize = header.WordSize;
         long i = 0;
         while (i < count)
         {
             if (reader.Remaining < 3) throw Truncated(i, count);
             var repeat = reader.Read(1) == 1;
-            var size = sizes[(int)reader.Read(2)];
+            var size = header.RunSize(reader.Read(2));
             if (reader.Remaining < size) throw Truncated(i, count);
             var end = i + 1 + reader.Read(size);
-            if (end > count) throw new ArgumentException($"A run of the RLE ends at value {end}, past the {count} values the header declares.", nameof(packed));
+            if (end > count) throw new ArgumentException($"A run of the RLE ends at value {end}, past the {count} values the header declares.", "rle");
             if (repeat)
             {
                 if (reader.Remaining < wordSize) throw Truncated(i, count);
-                Array.Fill(output, reader.Read(wordSize), (int)i, (int)(end - i));
+                sink.Fill((int)i, (int)end, reader.Read(wordSize));
                 i = end;
             }
             else
@@ -131,11 +149,42 @@ public static class BrushRle
                 for (; i < end; i++)
                 {
                     if (reader.Remaining < wordSize) throw Truncated(i, count);
-                    output[i] = reader.Read(wordSize);
+                    sink.Set((int)i, reader.Read(wordSize));
                 }
             }
         }
-        return output;
+    }
+
+    private interface ISink
+    {
+        void Fill(int start, int end, uint value);
+
+        void Set(int index, uint value);
+    }
+
+    private readonly struct WordSink(uint[] values) : ISink
+    {
+        public uint[] Values { get; } = values;
+        public void Fill(int start, int end, uint value) => Array.Fill(Values, value, start, end - start);
+        public void Set(int index, uint value) => Values[index] = value;
+    }
+
+    private readonly struct ByteSink(byte[] values) : ISink
+    {
+        public byte[] Values { get; } = values;
+        public void Fill(int start, int end, uint value) => Values.AsSpan(start, end - start).Fill((byte)value);
+        public void Set(int index, uint value) => Values[index] = (byte)value;
+    }
+
+    /// <summary>Keeps only the alpha byte (index 4p + 3) of each RGBA pixel p: a run [start, end) covers pixels [start/4, end/4).</summary>
+    private readonly struct AlphaSink(byte[] mask) : ISink
+    {
+        public byte[] Mask { get; } = mask;
+        public void Fill(int start, int end, uint value) => Mask.AsSpan(start >> 2, (end >> 2) - (start >> 2)).Fill((byte)value);
+        public void Set(int index, uint value)
+        {
+            if ((index & 3) == 3) Mask[index >> 2] = (byte)value;
+        }
     }
 
     private static ArgumentException Truncated(long decoded, long count) =>

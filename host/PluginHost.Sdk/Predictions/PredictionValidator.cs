@@ -262,7 +262,8 @@ public static class PredictionValidator
             // A control without static labels (dynamic labels from task data) accepts any.
             var known = Control.LabelValues;
             if (known.Count == 0) return;
-            var unknown = labels.EnumerateArray().Select(l => l.GetString()!).Where(l => !known.Contains(l)).ToList();
+            var control = Control;
+            var unknown = labels.EnumerateArray().Select(l => l.GetString()!).Where(l => !control.HasLabel(l)).ToList();
             if (unknown.Count > 0)
                 Add($"{Join(unknown)} {(unknown.Count == 1 ? "is not a label" : "are not labels")} of control '{Control.Name}'; valid labels are: {Join(known)}.");
         }
@@ -366,7 +367,8 @@ public static class PredictionValidator
             }
             var known = Control.LabelValues;
             if (known.Count == 0) return;
-            var unknown = paths.EnumerateArray().SelectMany(p => p.EnumerateArray()).Select(n => n.GetString()!).Where(n => !known.Contains(n)).Distinct().ToList();
+            var control = Control;
+            var unknown = paths.EnumerateArray().SelectMany(p => p.EnumerateArray()).Select(n => n.GetString()!).Where(n => !control.HasLabel(n)).Distinct().ToList();
             if (unknown.Count > 0) Add($"{Join(unknown)} not found among the taxonomy of control '{Control.Name}'.");
         }
 
