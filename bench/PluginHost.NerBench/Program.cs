@@ -65,6 +65,22 @@ if (!arguments.SkipCompare)
     }
     Console.WriteLine();
 
+    Console.WriteLine("## Regularisation (BIO, Viterbi, constraints only)");
+    Row("classifier, L2", "train s", "P", "R", "F1");
+    foreach (var (classifier, l2) in new (NerClassifier, float?)[]
+             {
+                 (NerClassifier.LbfgsMaximumEntropy, 0.03f), (NerClassifier.LbfgsMaximumEntropy, 0.1f), (NerClassifier.LbfgsMaximumEntropy, 0.3f),
+                 (NerClassifier.LbfgsMaximumEntropy, 1f), (NerClassifier.LbfgsMaximumEntropy, 3f),
+                 (NerClassifier.SdcaMaximumEntropy, null), (NerClassifier.SdcaMaximumEntropy, 1e-4f), (NerClassifier.SdcaMaximumEntropy, 1e-3f),
+                 (NerClassifier.SdcaMaximumEntropy, 1e-2f),
+             })
+        {
+            var (model, seconds) = Train(new NerTrainerOptions { Classifier = classifier, L2Regularization = l2, TransitionWeight = 0 });
+            var scores = Evaluate(model, test, DecodeMode.Viterbi);
+            Row($"{classifier}, L2 {l2?.ToString() ?? "default"}", seconds.ToString("F2"), scores.Precision.ToString("F3"), scores.Recall.ToString("F3"), scores.F1.ToString("F3"));
+        }
+    Console.WriteLine();
+
     Console.WriteLine("## Learning curve (L-BFGS, BIO, Viterbi)");
     Row("train texts", "train s", "P", "R", "F1");
     foreach (var size in new[] { 50, 100, 250, 500, 1000 }.Where(s => s < train.Count))
@@ -101,6 +117,19 @@ try
     Console.WriteLine($"Held-out entity scores: {quality}");
     foreach (var label in labels)
         Console.WriteLine($"  {label}: {Evaluate(loaded!, test, DecodeMode.Viterbi, label)}");
+
+    if (arguments.Errors > 0)
+    {
+        Console.WriteLine($"First {arguments.Errors} held-out texts with errors (gold / predicted):");
+        var predictedAll = loaded!.Predict(test.Select(t => t.Text).ToList());
+        foreach (var (text, predicted) in test.Zip(predictedAll)
+                     .Where(p => !p.First.Spans.ToHashSet().SetEquals(p.Second.Select(e => new CharSpan(e.Start, e.End, e.Label)))).Take(arguments.Errors))
+        {
+            Console.WriteLine("  " + text.Text.Replace('\n', ' '));
+            Console.WriteLine("    gold: " + string.Join("; ", text.Spans.Select(s => $"{text.Text[s.Start..s.End]}/{s.Label}")));
+            Console.WriteLine("    pred: " + string.Join("; ", predicted.Select(e => $"{e.Text}/{e.Label} {e.Score:F2}")));
+        }
+    }
 
     var tasks = test.Select((t, i) => Bench.Task(i, t.Text)).ToList();
     var tokens = test.Sum(t => Tokenizer.Tokenize(t.Text).Count);
@@ -170,12 +199,13 @@ static NerModelMetadata CopyWithWeight(NerModelMetadata m, float weight) => new(
 
 static void Row(params string[] cells) => Console.WriteLine("| " + string.Join(" | ", cells.Select((c, i) => i == 0 ? c.PadRight(40) : c.PadLeft(9))) + " |");
 
-internal sealed record Args(int Train, int Test, int Seed, bool SkipCompare)
+internal sealed record Args(int Train, int Test, int Seed, bool SkipCompare, int Errors)
 {
     public static Args Parse(string[] args)
     {
         int train = 1000, test = 400, seed = 7;
         var skip = false;
+        var errors = 0;
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -184,10 +214,11 @@ internal sealed record Args(int Train, int Test, int Seed, bool SkipCompare)
                 case "--test": test = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--seed": seed = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--skip-compare": skip = true; break;
-                default: throw new ArgumentException($"Unknown argument '{args[i]}'. Use --train N --test N --seed N --skip-compare.");
+                case "--errors": errors = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                default: throw new ArgumentException($"Unknown argument '{args[i]}'. Use --train N --test N --seed N --skip-compare --errors N.");
             }
         }
-        return new Args(train, test, seed, skip);
+        return new Args(train, test, seed, skip, errors);
     }
 }
 

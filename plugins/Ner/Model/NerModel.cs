@@ -62,7 +62,8 @@ public sealed class NerModel
 
     /// <summary>
     /// Finds the entities of many texts in one pass through ML.NET (one data view for every token of the batch).
-    /// Labels outside <paramref name="allowedLabels"/> (when given) are never emitted: decoding runs without their tags.
+    /// Labels outside <paramref name="allowedLabels"/> (when given) are not emitted. Decoding still sees their tags and the
+    /// spans are dropped afterwards: masking them out of decoding instead relabels e.g. every place as the next-best label.
     /// </summary>
     public IReadOnlyList<IReadOnlyList<EntityPrediction>> Predict(IReadOnlyList<string> texts, IReadOnlySet<string>? allowedLabels = null,
         DecodeMode mode = DecodeMode.Viterbi, CancellationToken cancellationToken = default)
@@ -75,12 +76,11 @@ public sealed class NerModel
             features[i] = TokenFeaturizer.Featurize(texts[i] ?? "", tokens[i]);
         }
         var logProbabilities = Score(features, cancellationToken);
-        var allowedTags = AllowedTags(allowedLabels);
         var results = new IReadOnlyList<EntityPrediction>[texts.Count];
         for (var i = 0; i < texts.Count; i++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            results[i] = Decode(texts[i] ?? "", tokens[i], logProbabilities[i], allowedTags, mode);
+            results[i] = Decode(texts[i] ?? "", tokens[i], logProbabilities[i], allowedLabels, mode);
         }
         return results;
     }
@@ -121,18 +121,18 @@ public sealed class NerModel
         return output;
     }
 
-    internal IReadOnlyList<EntityPrediction> Decode(string text, IReadOnlyList<Token> tokens, float[] logProbabilities, bool[]? allowedTags, DecodeMode mode)
+    internal IReadOnlyList<EntityPrediction> Decode(string text, IReadOnlyList<Token> tokens, float[] logProbabilities, IReadOnlySet<string>? allowedLabels, DecodeMode mode)
     {
         var n = tokens.Count;
         if (n == 0) return [];
         var tags = mode == DecodeMode.Viterbi
-            ? _decoder.Decode(logProbabilities, n, allowedTags)
+            ? _decoder.Decode(logProbabilities, n)
             : ViterbiDecoder.Greedy(logProbabilities, n, Tags.Count);
         var entities = new List<EntityPrediction>();
         foreach (var span in Tags.Decode(tags))
         {
             var label = Tags.Labels[span.Label];
-            if (allowedTags is not null && !allowedTags[Tags.Tag('B', span.Label)]) continue;
+            if (allowedLabels is not null && !allowedLabels.Contains(label)) continue;
             double probability = 0;
             for (var t = span.Start; t < span.End; t++) probability += MathF.Exp(logProbabilities[t * Tags.Count + tags[t]]);
             var start = tokens[span.Start].Start;
@@ -140,16 +140,6 @@ public sealed class NerModel
             entities.Add(new EntityPrediction(start, end, text[start..end], label, Math.Round(probability / span.Length, 4)));
         }
         return entities;
-    }
-
-    /// <summary>The tag mask for a set of allowed labels (null = all): O is always allowed.</summary>
-    internal bool[]? AllowedTags(IReadOnlySet<string>? allowedLabels)
-    {
-        if (allowedLabels is null) return null;
-        var allowed = new bool[Tags.Count];
-        for (var tag = 0; tag < Tags.Count; tag++)
-            allowed[tag] = tag == TagSet.Outside || allowedLabels.Contains(Tags.Labels[Tags.LabelOf(tag)]);
-        return allowed;
     }
 
     /// <summary>Writes <see cref="PipelineFile"/> and <see cref="MetadataFile"/>, each through a temporary file and a rename.</summary>

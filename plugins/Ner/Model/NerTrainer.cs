@@ -25,10 +25,10 @@ public sealed class NerTrainerOptions
     public NerClassifier Classifier { get; init; } = NerClassifier.LbfgsMaximumEntropy;
 
     /// <summary>Weight of the learned transition log-probabilities in Viterbi decoding (0 = constraints only).</summary>
-    public float TransitionWeight { get; init; } = 1f;
+    public float TransitionWeight { get; init; } = 0f;
 
-    /// <summary>L2 regularisation of the maximum-entropy trainers.</summary>
-    public float L2Regularization { get; init; } = 1f;
+    /// <summary>L2 regularisation, in the chosen trainer's own units (null = that trainer's default).</summary>
+    public float? L2Regularization { get; init; }
 
     public int Seed { get; init; } = 1;
 
@@ -107,7 +107,7 @@ public static class NerTrainer
                 {
                     LabelColumnName = nameof(TaggedToken.Label),
                     FeatureColumnName = "FeatureBag",
-                    L2Regularization = options.L2Regularization / 1000f,
+                    L2Regularization = options.L2Regularization,
                     NumberOfThreads = 1,
                 }),
             _ => ml.MulticlassClassification.Trainers.LbfgsMaximumEntropy(
@@ -115,7 +115,7 @@ public static class NerTrainer
                 {
                     LabelColumnName = nameof(TaggedToken.Label),
                     FeatureColumnName = "FeatureBag",
-                    L2Regularization = options.L2Regularization,
+                    L2Regularization = options.L2Regularization ?? 1f,
                     L1Regularization = 0,
                     NumberOfThreads = 1,
                 }),

@@ -34,10 +34,9 @@ public sealed class ViterbiDecoder
     }
 
     /// <summary>
-    /// Decodes one sequence. <paramref name="logEmissions"/> holds <c>n × K</c> log-probabilities, row per token;
-    /// tags whose <paramref name="allowedTags"/> entry is false are never emitted (labels missing from the current config).
+    /// Decodes one sequence. <paramref name="logEmissions"/> holds <c>n × K</c> log-probabilities, row per token.
     /// </summary>
-    public int[] Decode(ReadOnlySpan<float> logEmissions, int n, ReadOnlySpan<bool> allowedTags = default)
+    public int[] Decode(ReadOnlySpan<float> logEmissions, int n)
     {
         var k = _tags.Count;
         if (logEmissions.Length != n * k) throw new ArgumentException($"Expected {n}×{k} emissions, got {logEmissions.Length}.", nameof(logEmissions));
@@ -45,18 +44,13 @@ public sealed class ViterbiDecoder
         var score = new float[n * k];
         var back = new int[n * k];
         for (var tag = 0; tag < k; tag++)
-            score[tag] = Allowed(allowedTags, tag) ? _start[tag] + logEmissions[tag] : float.NegativeInfinity;
+            score[tag] = _start[tag] + logEmissions[tag];
         for (var t = 1; t < n; t++)
         {
             var row = t * k;
             var previousRow = row - k;
             for (var next = 0; next < k; next++)
             {
-                if (!Allowed(allowedTags, next))
-                {
-                    score[row + next] = float.NegativeInfinity;
-                    continue;
-                }
                 var best = float.NegativeInfinity;
                 var bestPrevious = 0;
                 for (var previous = 0; previous < k; previous++)
@@ -104,8 +98,6 @@ public sealed class ViterbiDecoder
         }
         return path;
     }
-
-    private static bool Allowed(ReadOnlySpan<bool> allowedTags, int tag) => allowedTags.IsEmpty || allowedTags[tag];
 }
 
 /// <summary>Log-probabilities of tag transitions counted on the training sequences (add-one smoothed over allowed ones).</summary>
