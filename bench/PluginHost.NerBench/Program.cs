@@ -81,13 +81,20 @@ if (!arguments.SkipCompare)
         }
     Console.WriteLine();
 
-    Console.WriteLine("## Learning curve (L-BFGS, BIO, Viterbi)");
-    Row("train texts", "train s", "P", "R", "F1");
-    foreach (var size in new[] { 50, 100, 250, 500, 1000 }.Where(s => s < train.Count))
+    Console.WriteLine("## Learning curve (L-BFGS, Viterbi, constraints only)");
+    Row("train texts, scheme, L2", "train s", "P", "R", "F1");
+    foreach (var size in new[] { 50, 100, 250, 500 }.Where(s => s < train.Count))
+        foreach (var (scheme, l2) in new[] { (TagScheme.Bio, 1f), (TagScheme.Bio, 0.1f), (TagScheme.Bio, 0.03f), (TagScheme.Bilou, 0.1f) })
+        {
+            var (model, seconds) = Train(new NerTrainerOptions { Scheme = scheme, L2Regularization = l2 }, train.Take(size).ToList());
+            var scores = Evaluate(model, test, DecodeMode.Viterbi);
+            Row($"{size}, {scheme}, L2 {l2}", seconds.ToString("F2"), scores.Precision.ToString("F3"), scores.Recall.ToString("F3"), scores.F1.ToString("F3"));
+        }
+    foreach (var scheme in new[] { TagScheme.Bio, TagScheme.Bilou })
     {
-        var (model, seconds) = Train(new NerTrainerOptions(), train.Take(size).ToList());
+        var (model, seconds) = Train(new NerTrainerOptions { Scheme = scheme, L2Regularization = 0.1f });
         var scores = Evaluate(model, test, DecodeMode.Viterbi);
-        Row(size.ToString(), seconds.ToString("F2"), scores.Precision.ToString("F3"), scores.Recall.ToString("F3"), scores.F1.ToString("F3"));
+        Row($"{train.Count}, {scheme}, L2 0.1", seconds.ToString("F2"), scores.Precision.ToString("F3"), scores.Recall.ToString("F3"), scores.F1.ToString("F3"));
     }
     Console.WriteLine();
 }

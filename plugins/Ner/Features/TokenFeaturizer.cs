@@ -12,6 +12,12 @@ public static class TokenFeaturizer
 {
     public const int Version = 1;
 
+    private static readonly string[] PrefixNames = ["p1=", "p2=", "p3="];
+    private static readonly string[] SuffixNames = ["s1=", "s2=", "s3="];
+    private static readonly int[] Offsets = [-2, -1, 1, 2];
+    private static readonly string[] WordAtOffset = ["lw-2=", "lw-1=", "lw+1=", "lw+2="];
+    private static readonly string[] ShapeAtOffset = ["ssh-2=", "ssh-1=", "ssh+1=", "ssh+2="];
+
     private const string Before = "<s>";
     private const string After = "</s>";
 
@@ -41,8 +47,8 @@ public static class TokenFeaturizer
             features.Add("ssh=" + shortShapes[i]);
             for (var k = 1; k <= 3 && k <= lw.Length; k++)
             {
-                features.Add($"p{k}=" + lw[..k]);
-                features.Add($"s{k}=" + lw[^k..]);
+                features.Add(string.Concat(PrefixNames[k - 1], lw.AsSpan(0, k)));
+                features.Add(string.Concat(SuffixNames[k - 1], lw.AsSpan(lw.Length - k)));
             }
             features.Add("len=" + LengthBucket(word.Length));
             var sentenceStart = IsSentenceStart(text, tokens, i);
@@ -51,11 +57,10 @@ public static class TokenFeaturizer
 
             string LowerAt(int j) => j < 0 ? Before : j >= n ? After : lower[j];
             string ShapeAt(int j) => j < 0 ? Before : j >= n ? After : shortShapes[j];
-            for (var offset = -2; offset <= 2; offset++)
+            for (var o = 0; o < Offsets.Length; o++)
             {
-                if (offset == 0) continue;
-                features.Add($"lw{offset:+0;-0}=" + LowerAt(i + offset));
-                features.Add($"ssh{offset:+0;-0}=" + ShapeAt(i + offset));
+                features.Add(WordAtOffset[o] + LowerAt(i + Offsets[o]));
+                features.Add(ShapeAtOffset[o] + ShapeAt(i + Offsets[o]));
             }
             features.Add("lw-1|lw=" + LowerAt(i - 1) + "|" + lw);
             features.Add("lw|lw+1=" + lw + "|" + LowerAt(i + 1));
