@@ -30,14 +30,15 @@ Console.WriteLine();
 
 if (!arguments.SkipCompare)
 {
-    Console.WriteLine("## Classifier (BIO, Viterbi with learned transitions)");
+    Console.WriteLine("## Classifier (BIO, Viterbi with constraints only, trainer defaults)");
     Row("classifier", "train s", "P", "R", "F1");
     foreach (var (name, options) in new (string, NerTrainerOptions)[]
              {
-                 ("L-BFGS MaxEnt", new NerTrainerOptions { Classifier = NerClassifier.LbfgsMaximumEntropy }),
-                 ("SDCA MaxEnt", new NerTrainerOptions { Classifier = NerClassifier.SdcaMaximumEntropy }),
+                 ("L-BFGS MaxEnt", new NerTrainerOptions { Scheme = TagScheme.Bio, Classifier = NerClassifier.LbfgsMaximumEntropy, L2Regularization = 1 }),
+                 ("SDCA MaxEnt", new NerTrainerOptions { Scheme = TagScheme.Bio, Classifier = NerClassifier.SdcaMaximumEntropy }),
                  ("LightGBM", new NerTrainerOptions
                  {
+                     Scheme = TagScheme.Bio,
                      CustomClassifierName = "LightGbm",
                      CustomClassifier = ml => ml.MulticlassClassification.Trainers.LightGbm(labelColumnName: "Label", featureColumnName: "FeatureBag"),
                  }),
@@ -49,11 +50,11 @@ if (!arguments.SkipCompare)
     }
     Console.WriteLine();
 
-    Console.WriteLine("## Tag scheme and decoding (L-BFGS)");
+    Console.WriteLine("## Tag scheme and decoding (L-BFGS, L2 1)");
     Row("scheme / decoding", "train s", "P", "R", "F1");
     foreach (var scheme in new[] { TagScheme.Bio, TagScheme.Bilou })
     {
-        var (model, seconds) = Train(new NerTrainerOptions { Scheme = scheme });
+        var (model, seconds) = Train(new NerTrainerOptions { Scheme = scheme, L2Regularization = 1 });
         var greedy = Evaluate(model, test, DecodeMode.Greedy);
         Row($"{scheme} greedy (invalid allowed)", seconds.ToString("F2"), greedy.Precision.ToString("F3"), greedy.Recall.ToString("F3"), greedy.F1.ToString("F3"));
         foreach (var weight in new[] { 0f, 0.5f, 1f })
@@ -75,7 +76,7 @@ if (!arguments.SkipCompare)
                  (NerClassifier.SdcaMaximumEntropy, 1e-2f),
              })
         {
-            var (model, seconds) = Train(new NerTrainerOptions { Classifier = classifier, L2Regularization = l2, TransitionWeight = 0 });
+            var (model, seconds) = Train(new NerTrainerOptions { Scheme = TagScheme.Bio, Classifier = classifier, L2Regularization = l2 });
             var scores = Evaluate(model, test, DecodeMode.Viterbi);
             Row($"{classifier}, L2 {l2?.ToString() ?? "default"}", seconds.ToString("F2"), scores.Precision.ToString("F3"), scores.Recall.ToString("F3"), scores.F1.ToString("F3"));
         }
@@ -99,7 +100,7 @@ if (!arguments.SkipCompare)
     Console.WriteLine();
 }
 
-Console.WriteLine("## Default model (L-BFGS, BIO, Viterbi): through the backend API");
+Console.WriteLine("## Default model (L-BFGS L2 0.1, BILOU, Viterbi with constraints only): through the backend API");
 var directory = Path.Combine(Path.GetTempPath(), "nerbench-" + Guid.NewGuid().ToString("N"));
 try
 {

@@ -21,7 +21,7 @@ namespace PluginHost.Plugins.Ner;
 /// are emitted; new labels need a retrain.</item>
 /// </list>
 /// Extra params (Label Studio's ML settings): <c>ner_classifier</c> = <c>lbfgs</c> | <c>sdca</c>,
-/// <c>ner_scheme</c> = <c>bio</c> | <c>bilou</c>.
+/// <c>ner_scheme</c> = <c>bilou</c> | <c>bio</c> (defaults first).
 /// </summary>
 public sealed class NerBackend : TrainableBackend<NerModel>
 {
@@ -144,8 +144,8 @@ public sealed class NerBackend : TrainableBackend<NerModel>
         };
         var scheme = extra.GetString("ner_scheme")?.Trim().ToLowerInvariant() switch
         {
-            null or "" or "bio" => TagScheme.Bio,
-            "bilou" => TagScheme.Bilou,
+            null or "" or "bilou" => TagScheme.Bilou,
+            "bio" => TagScheme.Bio,
             var other => throw new ArgumentException($"extra_params.ner_scheme '{other}' is not one of: bio, bilou."),
         };
         return new NerTrainerOptions { Classifier = classifier, Scheme = scheme };
