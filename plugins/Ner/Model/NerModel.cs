@@ -95,7 +95,7 @@ public sealed class NerModel
     }
 
     /// <summary>Tokens scored per ML.NET pass (see <see cref="Predict"/>).</summary>
-    internal static int ChunkTokens { get; set; } = 2048;
+    internal const int ChunkTokens = 2048;
 
     /// <summary>Runs the classifier over every token of the batch: per text, <c>n × K</c> log-probabilities.</summary>
     internal float[][] Score(string[][][] featuresPerText, CancellationToken cancellationToken)
