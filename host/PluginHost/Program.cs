@@ -1,2 +1,3 @@
-// Placeholder entry point; the server is built in the foundation commit.
-Console.WriteLine("PluginHost");
+using PluginHost;
+
+await PluginHostApp.Create(args).RunAsync();

@@ -23,7 +23,7 @@ public sealed class LabelStudioTask
     public ProjectRef? Project { get; init; }
 
     [JsonExtensionData]
-    public Dictionary<string, JsonElement>? Extra { get; init; }
+    public Dictionary<string, JsonElement>? Extra { get; set; }
 
     /// <summary>The data value under <paramref name="key"/> as text (a string as is, anything else as raw JSON).</summary>
     public string? GetData(string key)
@@ -59,7 +59,7 @@ public sealed class Annotation
     public string? UpdatedAt { get; init; }
 
     [JsonExtensionData]
-    public Dictionary<string, JsonElement>? Extra { get; init; }
+    public Dictionary<string, JsonElement>? Extra { get; set; }
 
     /// <summary>The task id when <see cref="Task"/> is a number or an object with an id.</summary>
     public long? TaskId => Task switch
@@ -99,7 +99,7 @@ public sealed class AnnotationRegion
     public string? ToId { get; init; }
 
     [JsonExtensionData]
-    public Dictionary<string, JsonElement>? Extra { get; init; }
+    public Dictionary<string, JsonElement>? Extra { get; set; }
 
     /// <summary>The labels of the region: <c>value[type]</c> (e.g. <c>value.labels</c>, <c>value.rectanglelabels</c>,
     /// <c>value.choices</c>), falling back to <c>value.labels</c>.</summary>

@@ -42,7 +42,7 @@ public sealed class InteractiveContext
     public List<AnnotationRegion>? Result { get; init; }
 
     [JsonExtensionData]
-    public Dictionary<string, JsonElement>? Extra { get; init; }
+    public Dictionary<string, JsonElement>? Extra { get; set; }
 }
 
 /// <summary><c>POST /setup</c>.</summary>

@@ -1,0 +1,154 @@
+using System.Reflection;
+using PluginHost.Configuration;
+using PluginHost.Sdk.Backends;
+using PluginHost.Sdk.Training;
+
+namespace PluginHost.Backends;
+
+/// <summary>Host services that every backend may take in its constructor (e.g. the task-data resolver).</summary>
+public sealed class SharedBackendServices
+{
+    private readonly List<Type> _types = [];
+
+    public IReadOnlyList<Type> Types => _types;
+
+    public void Add(Type serviceType) => _types.Add(serviceType);
+}
+
+public static class SharedBackendServicesExtensions
+{
+    /// <summary>Registers a host singleton and forwards it into every backend's private service provider.</summary>
+    public static IServiceCollection AddSharedWithBackends<TService, TImplementation>(this IServiceCollection services)
+        where TService : class where TImplementation : class, TService
+    {
+        services.AddSingleton<TService, TImplementation>();
+        return services.ShareWithBackends<TService>();
+    }
+
+    /// <summary>Forwards an already registered host service into every backend's service provider.</summary>
+    public static IServiceCollection ShareWithBackends<TService>(this IServiceCollection services) where TService : class
+    {
+        var shared = (SharedBackendServices?)services.FirstOrDefault(d => d.ServiceType == typeof(SharedBackendServices))?.ImplementationInstance;
+        if (shared is null)
+        {
+            shared = new SharedBackendServices();
+            services.AddSingleton(shared);
+        }
+        shared.Add(typeof(TService));
+        return services;
+    }
+}
+
+/// <summary>
+/// Turns loaded code (a plugin's assemblies or a compiled script) into a <see cref="BackendGeneration"/>: a service
+/// provider private to that code, built by scanning it (Scrutor) for backends, <see cref="IPluginStartup"/>s and
+/// <see cref="BackendSettingsAttribute"/> option types, with the host's logging and shared services forwarded in.
+/// </summary>
+public sealed class BackendActivator(
+    IServiceProvider hostServices,
+    ILoggerFactory loggerFactory,
+    HostPaths paths,
+    IActiveModelLocator modelLocator,
+    SharedBackendServices? shared = null)
+{
+    /// <summary>Creates and starts a generation; throws <see cref="BackendLoadException"/> with a readable reason.</summary>
+    public async Task<BackendGeneration> ActivateAsync(BackendDefinition definition, Assembly assembly, string codeVersion,
+        Func<ValueTask>? unload, CancellationToken cancellationToken)
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton(loggerFactory);
+        services.AddSingleton(typeof(ILogger<>), typeof(Logger<>));
+        services.AddOptions();
+        var environment = new BackendEnvironment
+        {
+            Name = definition.Name,
+            Settings = definition.Settings,
+            ModelDirectory = paths.ModelDir,
+            SourceDirectory = definition.SourceDirectory,
+        };
+        services.AddSingleton(environment);
+        services.AddSingleton(definition.Settings);
+        foreach (var type in shared?.Types ?? [])
+            services.AddSingleton(type, _ => hostServices.GetRequiredService(type));
+
+        var exportedTypes = GetLoadableTypes(assembly);
+        foreach (var optionsType in exportedTypes.Where(t => t.GetCustomAttribute<BackendSettingsAttribute>() is not null))
+            ConfigureOptions(services, optionsType, definition.Settings);
+        foreach (var startupType in exportedTypes.Where(t => typeof(IPluginStartup).IsAssignableFrom(t) && t is { IsAbstract: false, IsInterface: false }))
+            ((IPluginStartup)Activator.CreateInstance(startupType)!).ConfigureServices(services, definition.Settings);
+
+        services.Scan(scan => scan.FromAssemblies(assembly)
+            .AddClasses(classes => classes.AssignableTo<ILabelStudioBackend>(), publicOnly: false)
+            .AsSelf()
+            .WithSingletonLifetime());
+
+        var backendType = ChooseBackendType(definition, exportedTypes);
+        var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = false, ValidateScopes = false });
+        ILabelStudioBackend backend;
+        try
+        {
+            backend = (ILabelStudioBackend)provider.GetRequiredService(backendType);
+        }
+        catch (Exception ex)
+        {
+            await provider.DisposeAsync().ConfigureAwait(false);
+            var inner = ex is TargetInvocationException { InnerException: { } cause } ? cause : ex;
+            throw new BackendLoadException($"{backendType.Name} could not be created: {inner.GetType().Name}: {inner.Message}", inner);
+        }
+
+        var version = $"{definition.Name}-{backend.Version ?? codeVersion}";
+        var logger = loggerFactory.CreateLogger($"PluginHost.Backend.{definition.Name}");
+        var models = backend is ITrainableBackend trainable
+            ? new ProjectModels(definition.Name, version, trainable, modelLocator, logger)
+            : null;
+        cancellationToken.ThrowIfCancellationRequested();
+        return new BackendGeneration(definition.Name, backend, version, definition.SourceDirectory, async () =>
+        {
+            await provider.DisposeAsync().ConfigureAwait(false);
+            if (unload is not null) await unload().ConfigureAwait(false);
+        }, models);
+    }
+
+    private static Type ChooseBackendType(BackendDefinition definition, IReadOnlyList<Type> types)
+    {
+        var candidates = types.Where(t => typeof(ILabelStudioBackend).IsAssignableFrom(t) && t is { IsAbstract: false, IsInterface: false, IsGenericTypeDefinition: false }).ToList();
+        if (definition.TypeName is { Length: > 0 } wanted)
+        {
+            return candidates.FirstOrDefault(t => t.FullName == wanted || t.Name == wanted)
+                ?? throw new BackendLoadException($"No backend type '{wanted}' in {definition.SourceDirectory}; found: {string.Join(", ", candidates.Select(c => c.FullName))}.");
+        }
+        return candidates.Count switch
+        {
+            1 => candidates[0],
+            0 => throw new BackendLoadException($"No public class implementing ILabelStudioBackend in {definition.SourceDirectory}."),
+            _ => throw new BackendLoadException($"Several backends in {definition.SourceDirectory} ({string.Join(", ", candidates.Select(c => c.FullName))}); choose one with the backend's \"Type\" setting."),
+        };
+    }
+
+    private static IReadOnlyList<Type> GetLoadableTypes(Assembly assembly)
+    {
+        try
+        {
+            return assembly.GetTypes();
+        }
+        catch (ReflectionTypeLoadException ex)
+        {
+            var first = ex.LoaderExceptions.FirstOrDefault(e => e is not null);
+            throw new BackendLoadException($"Types of {assembly.GetName().Name} could not be loaded: {first?.Message ?? ex.Message}", ex);
+        }
+    }
+
+    private static void ConfigureOptions(IServiceCollection services, Type optionsType, IConfiguration settings)
+    {
+        var configure = typeof(OptionsConfigurationServiceCollectionExtensions)
+            .GetMethod(nameof(OptionsConfigurationServiceCollectionExtensions.Configure), [typeof(IServiceCollection), typeof(IConfiguration)])!
+            .MakeGenericMethod(optionsType);
+        configure.Invoke(null, [services, settings]);
+    }
+}
+
+/// <summary>How one backend instance is declared: its route name, where its code is, and its settings.</summary>
+public sealed record BackendDefinition(string Name, string SourceDirectory, IConfiguration Settings, string? TypeName = null);
+
+/// <summary>A plugin or script that cannot become a backend; the message says why.</summary>
+public sealed class BackendLoadException(string message, Exception? inner = null) : Exception(message, inner);

@@ -1,0 +1,142 @@
+using System.Collections.Concurrent;
+using PluginHost.Sdk.Protocol;
+using PluginHost.Sdk.Training;
+
+namespace PluginHost.Backends;
+
+/// <summary>Where the active trained version of a backend's project lives (implemented by the model store).</summary>
+public interface IActiveModelLocator
+{
+    /// <summary>The active version, or null when the project was never trained.</summary>
+    ActiveModel? GetActive(string backendName, string projectId);
+}
+
+public sealed record ActiveModel(string VersionName, string Directory);
+
+/// <summary>One loaded model of one project: held by requests, disposed after it is replaced and drained.</summary>
+public sealed class ModelGeneration(object? model, string? versionName, string modelVersion) : Drainable
+{
+    public object? Model { get; } = model;
+
+    /// <summary>The store's version folder name (<c>v3</c>), or null before the first training.</summary>
+    public string? VersionName { get; } = versionName;
+
+    /// <summary>What Label Studio sees: <c>&lt;backend&gt;-v3</c>, or the code version when untrained.</summary>
+    public string ModelVersion { get; } = modelVersion;
+
+    protected override async ValueTask DisposeCoreAsync()
+    {
+        switch (Model)
+        {
+            case IAsyncDisposable asyncDisposable:
+                await asyncDisposable.DisposeAsync().ConfigureAwait(false);
+                break;
+            case IDisposable disposable:
+                disposable.Dispose();
+                break;
+        }
+    }
+}
+
+/// <summary>A request's hold on a project's model.</summary>
+public readonly struct ModelLease(ModelGeneration model) : IDisposable
+{
+    public ModelGeneration Generation { get; } = model;
+
+    public void Dispose() => Generation.Release();
+}
+
+/// <summary>
+/// The trained models of one backend generation, one per project, each swapped atomically. A project's model is
+/// loaded once (at first use, or eagerly by <see cref="PreloadAsync"/>) and replaced by <see cref="ActivateAsync"/>.
+/// </summary>
+public sealed class ProjectModels(string backendName, string codeVersion, ITrainableBackend backend,
+    IActiveModelLocator locator, ILogger logger) : IAsyncDisposable
+{
+    private readonly ConcurrentDictionary<string, ModelGeneration> _current = new();
+    private readonly ConcurrentDictionary<string, SemaphoreSlim> _loadLocks = new();
+
+    public IReadOnlyDictionary<string, ModelGeneration> Current => _current;
+
+    /// <summary>Leases the project's active model, loading it on first use.</summary>
+    public async ValueTask<ModelLease> AcquireAsync(ProjectRef project, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            if (_current.TryGetValue(project.Id, out var model) && model.TryAcquire()) return new ModelLease(model);
+            if (model is null) await LoadActiveAsync(project, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Loads the version the store marks active for every given project before the generation serves.</summary>
+    public async Task PreloadAsync(IEnumerable<ProjectRef> projects, CancellationToken cancellationToken)
+    {
+        foreach (var project in projects) await LoadActiveAsync(project, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Loads <paramref name="version"/> (null: the untrained model), then swaps it in; the old model drains.</summary>
+    public async Task<ModelGeneration> ActivateAsync(ProjectRef project, ActiveModel? version, CancellationToken cancellationToken)
+    {
+        var loaded = await LoadAsync(project, version, cancellationToken).ConfigureAwait(false);
+        Swap(project.Id, loaded);
+        return loaded;
+    }
+
+    /// <summary>Loads a version without making it current (the store's warm-up step uses this).</summary>
+    public async Task<ModelGeneration> LoadAsync(ProjectRef project, ActiveModel? version, CancellationToken cancellationToken)
+    {
+        var model = await backend.LoadModelAsync(new ModelLoadContext
+        {
+            BackendName = backendName,
+            Project = project,
+            Directory = version?.Directory,
+            VersionName = version?.VersionName,
+            Logger = logger,
+        }, cancellationToken).ConfigureAwait(false);
+        var modelVersion = version is null ? codeVersion : $"{backendName}-{version.VersionName}";
+        return new ModelGeneration(model, version?.VersionName, modelVersion);
+    }
+
+    /// <summary>Makes a loaded model current for the project.</summary>
+    public void Swap(string projectId, ModelGeneration model)
+    {
+        ModelGeneration? old = null;
+        _current.AddOrUpdate(projectId, model, (_, existing) =>
+        {
+            old = existing;
+            return model;
+        });
+        old?.Retire();
+    }
+
+    private async Task LoadActiveAsync(ProjectRef project, CancellationToken cancellationToken)
+    {
+        var gate = _loadLocks.GetOrAdd(project.Id, _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (_current.ContainsKey(project.Id)) return;
+            var active = locator.GetActive(backendName, project.Id);
+            var loaded = await LoadAsync(project, active, cancellationToken).ConfigureAwait(false);
+            _current.TryAdd(project.Id, loaded);
+            logger.LogInformation("Backend {Backend} loaded model {ModelVersion} for project {Project}", backendName, loaded.ModelVersion, project.Id);
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        foreach (var key in _current.Keys)
+            if (_current.TryRemove(key, out var model)) model.Retire();
+        return ValueTask.CompletedTask;
+    }
+}
+
+/// <summary>Until the model store is wired in: nothing was ever trained.</summary>
+internal sealed class NoActiveModels : IActiveModelLocator
+{
+    public ActiveModel? GetActive(string backendName, string projectId) => null;
+}

@@ -1,0 +1,51 @@
+namespace PluginHost.Configuration;
+
+/// <summary>The host's settings: section <c>PluginHost</c> of appsettings.json, overridable by the Python SDK's
+/// environment names (see <see cref="EnvironmentAliases"/>).</summary>
+public sealed class HostSettings
+{
+    public const string Section = "PluginHost";
+
+    /// <summary>Interface to listen on (<c>HOST</c>). 0.0.0.0 so Label Studio in Docker can reach it.</summary>
+    public string Host { get; set; } = "0.0.0.0";
+
+    /// <summary><c>PORT</c>.</summary>
+    public int Port { get; set; } = 9090;
+
+    /// <summary><c>MODEL_DIR</c>: weights, state and the annotation store, one folder per backend and project.</summary>
+    public string ModelDir { get; set; } = "data/models";
+
+    /// <summary><c>PLUGINS_DIR</c>: one subfolder per plugin. Empty means the folder the solution build fills.</summary>
+    public string PluginsDir { get; set; } = "";
+
+    /// <summary><c>SCRIPTS_DIR</c>: <c>*.csx</c> backends. Empty means <c>scripts/</c> of the repository.</summary>
+    public string ScriptsDir { get; set; } = "";
+
+    /// <summary>The backend the bare routes (<c>/predict</c>, <c>/setup</c>…) serve. Empty: the only backend, if there is one.</summary>
+    public string DefaultBackend { get; set; } = "";
+
+    /// <summary><c>BASIC_AUTH_USER</c> / <c>BASIC_AUTH_PASS</c>: when both are set every route needs them.</summary>
+    public string BasicAuthUser { get; set; } = "";
+
+    public string BasicAuthPass { get; set; } = "";
+
+    /// <summary><c>WEBHOOK_SECRET</c>: lets Label Studio's (unauthenticated) webhooks in when basic auth is on,
+    /// through the header <c>X-Webhook-Secret</c> or the query <c>?token=</c>.</summary>
+    public string WebhookSecret { get; set; } = "";
+
+    /// <summary>Largest accepted request body (413 beyond).</summary>
+    public long MaxRequestBodyBytes { get; set; } = 64 * 1024 * 1024;
+
+    /// <summary>A predict call running longer answers 504 (the backend is reported; the host keeps serving).</summary>
+    public double PredictTimeoutSeconds { get; set; } = 60;
+
+    /// <summary>Include exception types' stack traces in 500 answers (off: never leak internals by default).</summary>
+    public bool ExposeErrorDetails { get; set; }
+
+    /// <summary><c>LABEL_STUDIO_URL</c> and <c>LABEL_STUDIO_API_KEY</c>: for task data and pulling annotations.</summary>
+    public string LabelStudioUrl { get; set; } = "";
+
+    public string LabelStudioApiKey { get; set; } = "";
+
+    public bool BasicAuthEnabled => BasicAuthUser.Length > 0 && BasicAuthPass.Length > 0;
+}

@@ -1,0 +1,291 @@
+using System.Diagnostics;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using Microsoft.Extensions.Options;
+using PluginHost.Backends;
+using PluginHost.Configuration;
+using PluginHost.Sdk.Backends;
+using PluginHost.Sdk.LabelConfigs;
+using PluginHost.Sdk.Predictions;
+using PluginHost.Sdk.Protocol;
+using PluginHost.State;
+using PluginHost.Training;
+
+namespace PluginHost.Http;
+
+/// <summary>
+/// The Label Studio ML-backend routes, for <c>/&lt;backend&gt;/…</c> and for the bare routes of the default backend.
+/// Each request reads the backend's slot once and keeps that generation until it has answered.
+/// </summary>
+internal sealed class BackendEndpoints(
+    BackendRegistry registry,
+    LabelConfigCache labelConfigs,
+    ProjectStateStore state,
+    ITrainingService training,
+    IEnumerable<ISetupObserver> setupObservers,
+    IOptions<HostSettings> options,
+    ILoggerFactory loggerFactory)
+{
+    private const string LabelConfigKey = "label_config";
+    private const string ExtraParamsKey = "extra_params";
+    private static readonly HashSet<string> TrainingEvents = new(StringComparer.Ordinal)
+    {
+        "START_TRAINING", "ANNOTATION_CREATED", "ANNOTATION_UPDATED", "ANNOTATION_DELETED", "ANNOTATIONS_CREATED", "ANNOTATIONS_DELETED",
+    };
+
+    private readonly TimeSpan _predictTimeout = TimeSpan.FromSeconds(options.Value.PredictTimeoutSeconds);
+    private readonly ISetupObserver[] _setupObservers = setupObservers.ToArray();
+
+    public Task HostHealthAsync(HttpContext context)
+    {
+        var backends = registry.Slots.Select(Describe).ToList();
+        var body = new HostHealth("UP", "PluginHost", registry.Default?.Name, backends);
+        return WriteAsync(context, StatusCodes.Status200OK, body);
+    }
+
+    public Task HealthAsync(HttpContext context)
+    {
+        var slot = FindSlot(context);
+        if (slot.Current is null)
+            throw new HttpError(StatusCodes.Status503ServiceUnavailable, Unavailable(slot), slot.Name, slot.Status.Details);
+        var health = Describe(slot);
+        return WriteAsync(context, health.Status == "UP" ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable, health);
+    }
+
+    public Task MetricsAsync(HttpContext context) =>
+        WriteAsync(context, StatusCodes.Status200OK, FindSlot(context).Metrics.Snapshot());
+
+    public async Task SetupAsync(HttpContext context)
+    {
+        var slot = FindSlot(context);
+        using var lease = Acquire(slot);
+        var request = await ReadAsync(context, HostJson.Info<SetupRequest>());
+        var project = request.Project ?? ProjectRef.Default;
+        var projectState = state.For(slot.Name, project.Id);
+        var labelConfig = request.Schema is { Length: > 0 } schema ? Parse(schema, slot.Name) : null;
+        if (labelConfig is not null) await projectState.SetAsync(LabelConfigKey, labelConfig.Xml, context.RequestAborted);
+        if (request.ExtraParams is { } extra && (!extra.IsEmpty || extra.Raw is not null))
+            await projectState.SetAsync(ExtraParamsKey, extra.ToJson(), context.RequestAborted);
+        foreach (var observer in _setupObservers) observer.OnSetup(slot.Name, project, request);
+
+        var modelVersion = await ModelVersionAsync(lease.Generation, project, context.RequestAborted);
+        await lease.Backend.SetupAsync(new SetupContext
+        {
+            BackendName = slot.Name,
+            Project = project,
+            LabelConfig = labelConfig ?? StoredLabelConfig(projectState, slot.Name),
+            ExtraParams = ExtraParamsOf(projectState),
+            Logger = loggerFactory.CreateLogger($"PluginHost.Backend.{slot.Name}"),
+            State = projectState,
+            ModelVersion = modelVersion,
+            Hostname = request.Hostname,
+            AccessToken = request.AccessToken,
+        }, context.RequestAborted);
+        await WriteAsync(context, StatusCodes.Status200OK, new SetupAnswer(modelVersion));
+    }
+
+    public async Task PredictAsync(HttpContext context)
+    {
+        var slot = FindSlot(context);
+        using var lease = Acquire(slot);
+        var request = await ReadAsync(context, HostJson.Info<PredictRequest>());
+        var tasks = request.Tasks ?? throw new HttpError(StatusCodes.Status400BadRequest, "The request has no 'tasks' list.", slot.Name);
+        var project = request.Project ?? (tasks.Count > 0 ? tasks[0].Project : null) ?? ProjectRef.Default;
+        var projectState = state.For(slot.Name, project.Id);
+        var labelConfig = request.LabelConfig is { Length: > 0 } xml ? Parse(xml, slot.Name) : StoredLabelConfig(projectState, slot.Name);
+
+        var generation = lease.Generation;
+        ModelLease? model = generation.Models is { } models ? await models.AcquireAsync(project, context.RequestAborted) : null;
+        try
+        {
+            var predictContext = new PredictContext
+            {
+                BackendName = slot.Name,
+                Project = project,
+                LabelConfig = labelConfig,
+                ExtraParams = ExtraParamsOf(projectState),
+                Logger = loggerFactory.CreateLogger($"PluginHost.Backend.{slot.Name}"),
+                State = projectState,
+                ModelVersion = model?.Generation.ModelVersion ?? generation.CodeVersion,
+                Tasks = tasks,
+                Interactive = request.Params?.Context,
+                Params = request.Params,
+                Model = model?.Generation.Model,
+            };
+            var started = Stopwatch.GetTimestamp();
+            var predictions = await InvokePredictAsync(slot, lease.Backend, predictContext, context.RequestAborted);
+            slot.Metrics.RecordPredict(tasks.Count, Stopwatch.GetElapsedTime(started));
+            if (predictions.Count != 0 && predictions.Count != tasks.Count)
+                throw new HttpError(StatusCodes.Status500InternalServerError,
+                    $"Backend '{slot.Name}' returned {predictions.Count} predictions for {tasks.Count} tasks; Label Studio needs one per task, in order.", slot.Name);
+            foreach (var prediction in predictions) prediction.ModelVersion ??= predictContext.ModelVersion;
+            await WriteAsync(context, StatusCodes.Status200OK, new PredictResponse { Results = predictions });
+        }
+        finally
+        {
+            model?.Dispose();
+        }
+    }
+
+    public async Task WebhookAsync(HttpContext context)
+    {
+        var slot = FindSlot(context);
+        using var lease = Acquire(slot);
+        var webhookEvent = await ReadAsync(context, HostJson.Info<WebhookEvent>());
+        if (webhookEvent.Action is not { } action || !TrainingEvents.Contains(action))
+        {
+            await WriteAsync(context, StatusCodes.Status200OK, new StatusAnswer("Unknown event", $"'{webhookEvent.Action}' does not train this backend."));
+            return;
+        }
+        if (lease.Generation.Trainable is null)
+        {
+            await WriteAsync(context, StatusCodes.Status200OK, new StatusAnswer("ok", $"Backend '{slot.Name}' does not train; {action} ignored."));
+            return;
+        }
+        var answer = await training.OnWebhookAsync(lease.Generation, webhookEvent, context.RequestAborted);
+        await WriteAsync(context, answer.StatusCode, answer);
+    }
+
+    public async Task TrainAsync(HttpContext context)
+    {
+        var slot = FindSlot(context);
+        using var lease = Acquire(slot);
+        var request = await ReadAsync(context, HostJson.Info<TrainRequest>());
+        if (lease.Generation.Trainable is null)
+        {
+            await WriteAsync(context, StatusCodes.Status200OK, new StatusAnswer("ok", $"Backend '{slot.Name}' does not train."));
+            return;
+        }
+        var answer = await training.OnTrainRequestAsync(lease.Generation, request, context.RequestAborted);
+        await WriteAsync(context, answer.StatusCode, answer);
+    }
+
+    public Task VersionsAsync(HttpContext context)
+    {
+        var slot = FindSlot(context);
+        using var lease = Acquire(slot);
+        var versions = lease.Generation.Trainable is null ? [lease.Generation.CodeVersion] : training.ListVersions(lease.Generation);
+        return WriteAsync(context, StatusCodes.Status200OK, new VersionsAnswer(versions));
+    }
+
+    /// <summary>The route's backend (<c>{backend}</c>), or the default backend for bare routes.</summary>
+    internal BackendSlot FindSlot(HttpContext context)
+    {
+        if (context.Request.RouteValues.TryGetValue("backend", out var value) && value is string name)
+        {
+            if (registry.TryGet(name, out var slot)) return slot;
+            throw new HttpError(StatusCodes.Status404NotFound, $"Unknown backend '{name}'. Known backends: {KnownBackends()}.");
+        }
+        return registry.Default ?? throw new HttpError(StatusCodes.Status404NotFound,
+            $"No default backend for the bare routes: set DefaultBackend, or call /<backend>/… . Known backends: {KnownBackends()}.");
+    }
+
+    private string KnownBackends()
+    {
+        var names = registry.Slots.Select(s => s.Name).ToList();
+        return names.Count == 0 ? "(none)" : string.Join(", ", names);
+    }
+
+    private static BackendLease Acquire(BackendSlot slot) =>
+        slot.TryAcquire(out var lease) ? lease : throw new HttpError(StatusCodes.Status503ServiceUnavailable, Unavailable(slot), slot.Name, slot.Status.Details);
+
+    private static string Unavailable(BackendSlot slot) => slot.Status switch
+    {
+        { State: BackendState.Failed, Error: { } error } => $"Backend '{slot.Name}' failed to load: {error}",
+        _ => $"Backend '{slot.Name}' is still loading.",
+    };
+
+    private async Task<IReadOnlyList<Prediction>> InvokePredictAsync(BackendSlot slot, ILabelStudioBackend backend,
+        PredictContext predictContext, CancellationToken requestAborted)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(requestAborted);
+        timeout.CancelAfter(_predictTimeout);
+        try
+        {
+            var pending = backend.PredictAsync(predictContext, timeout.Token);
+            // A backend that ignores its token must not hold the request: stop waiting at the deadline.
+            return pending.IsCompletedSuccessfully ? pending.Result : await pending.AsTask().WaitAsync(_predictTimeout, requestAborted);
+        }
+        catch (Exception ex) when (ex is TimeoutException || (ex is OperationCanceledException && timeout.IsCancellationRequested && !requestAborted.IsCancellationRequested))
+        {
+            slot.Metrics.RecordTimeout();
+            throw new HttpError(StatusCodes.Status504GatewayTimeout,
+                $"Backend '{slot.Name}' did not answer within {_predictTimeout.TotalSeconds:0.#} s (PredictTimeoutSeconds).", slot.Name);
+        }
+        catch (LabelConfigException ex)
+        {
+            slot.Metrics.RecordError();
+            throw new HttpError(StatusCodes.Status400BadRequest, $"Label config: {ex.Message}", slot.Name);
+        }
+        catch (Exception ex) when (ex is not HttpError and not OperationCanceledException)
+        {
+            slot.Metrics.RecordError();
+            throw new BackendCallException(slot.Name, ex);
+        }
+    }
+
+    private async ValueTask<string> ModelVersionAsync(BackendGeneration generation, ProjectRef project, CancellationToken cancellationToken)
+    {
+        if (generation.Models is null) return generation.CodeVersion;
+        using var model = await generation.Models.AcquireAsync(project, cancellationToken);
+        return model.Generation.ModelVersion;
+    }
+
+    private LabelConfig Parse(string xml, string backend)
+    {
+        try
+        {
+            return labelConfigs.Get(xml);
+        }
+        catch (LabelConfigException ex)
+        {
+            throw new HttpError(StatusCodes.Status400BadRequest, $"Label config: {ex.Message}", backend);
+        }
+    }
+
+    /// <summary>The config <c>/setup</c> stored for the project, for requests that carry none.</summary>
+    private LabelConfig? StoredLabelConfig(IProjectState projectState, string backend) =>
+        projectState.Get(LabelConfigKey) is { Length: > 0 } xml ? Parse(xml, backend) : null;
+
+    private static ExtraParams ExtraParamsOf(IProjectState projectState) =>
+        projectState.Get(ExtraParamsKey) is { Length: > 0 } json ? ExtraParams.Parse(json) : ExtraParams.Empty;
+
+    private static BackendHealth Describe(BackendSlot slot)
+    {
+        var current = slot.Current;
+        var status = slot.Status;
+        var modelVersion = current?.Models?.Current.Values.FirstOrDefault()?.ModelVersion ?? current?.CodeVersion;
+        var backendError = (current?.Backend as IBackendHealth)?.HealthError;
+        return new BackendHealth(current is null || backendError is not null ? "DOWN" : "UP", slot.Name, slot.Name,
+            status.State.ToString().ToLowerInvariant(), modelVersion, current?.Origin, current?.LoadedAt, backendError ?? status.Error,
+            status.Details.Count > 0 ? status.Details : null);
+    }
+
+    private static async Task<T> ReadAsync<T>(HttpContext context, JsonTypeInfo<T> info) where T : class
+    {
+        if (context.Request.ContentLength == 0)
+            throw new HttpError(StatusCodes.Status400BadRequest, "The request body is empty; a JSON object is expected.");
+        var body = await JsonSerializer.DeserializeAsync(context.Request.Body, info, context.RequestAborted);
+        return body ?? throw new HttpError(StatusCodes.Status400BadRequest, "The request body is JSON null; a JSON object is expected.");
+    }
+
+    private static Task WriteAsync<T>(HttpContext context, int status, T body)
+    {
+        context.Response.StatusCode = status;
+        context.Response.ContentType = "application/json";
+        return JsonSerializer.SerializeAsync(context.Response.Body, body, HostJson.Info<T>(), context.RequestAborted);
+    }
+}
+
+/// <summary>A backend threw: a JSON 500 naming the backend and the exception (<c>"&lt;Exception&gt;: message"</c>).</summary>
+public sealed class BackendCallException(string backend, Exception inner)
+    : Exception($"{inner.GetType().Name}: {inner.Message}", inner)
+{
+    public string Backend { get; } = backend;
+}
+
+/// <summary>Told about every <c>/setup</c> (e.g. to remember the Label Studio address and token it carries).</summary>
+public interface ISetupObserver
+{
+    void OnSetup(string backend, ProjectRef project, SetupRequest request);
+}

@@ -1,0 +1,58 @@
+using Microsoft.Extensions.Options;
+using PluginHost.Backends;
+using PluginHost.Configuration;
+using PluginHost.Http;
+using PluginHost.Plugins;
+using PluginHost.State;
+using PluginHost.Training;
+
+namespace PluginHost;
+
+/// <summary>Builds the host: configuration, services, Kestrel and routes. Program and the tests both start it here.</summary>
+public static class PluginHostApp
+{
+    /// <param name="args">Command-line arguments (highest precedence).</param>
+    /// <param name="overrides">Configuration applied last, e.g. by tests (port 0, temporary folders).</param>
+    public static WebApplication Create(string[] args, IDictionary<string, string?>? overrides = null)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+        builder.Configuration.AddJsonFile("appsettings.json", optional: true);
+        builder.Configuration.AddInMemoryCollection(EnvironmentAliases.Read(Environment.GetEnvironmentVariable));
+        builder.Configuration.AddCommandLine(args);
+        if (overrides is not null) builder.Configuration.AddInMemoryCollection(overrides);
+        builder.Logging.AddSimpleConsole(o =>
+        {
+            o.SingleLine = true;
+            o.TimestampFormat = "HH:mm:ss.fff ";
+        });
+
+        var settings = builder.Configuration.GetSection(HostSettings.Section).Get<HostSettings>() ?? new HostSettings();
+        builder.Services.Configure<HostSettings>(builder.Configuration.GetSection(HostSettings.Section));
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = settings.MaxRequestBodyBytes;
+            kestrel.Listen(System.Net.IPAddress.Parse(settings.Host), settings.Port);
+        });
+        AddPluginHost(builder.Services);
+
+        var app = builder.Build();
+        app.UseMiddleware<JsonErrorMiddleware>();
+        app.UseMiddleware<BasicAuthMiddleware>();
+        app.MapLabelStudioRoutes();
+        return app;
+    }
+
+    private static void AddPluginHost(IServiceCollection services)
+    {
+        services.AddSingleton<HostPaths>();
+        services.AddSingleton<BackendRegistry>();
+        services.AddSingleton<LabelConfigCache>();
+        services.AddSingleton<ProjectStateStore>();
+        services.AddSingleton<BackendActivator>();
+        services.AddSingleton<BackendEndpoints>();
+        services.AddSingleton<IActiveModelLocator, NoActiveModels>();
+        services.AddSingleton<ITrainingService, TrainingUnavailable>();
+        services.AddHostedService<PluginFolderSource>();
+    }
+}
