@@ -59,7 +59,7 @@ internal static class YoloDecoder
             for (var i = 0; i < n; i++)
             {
                 var score = bestScore[i];
-                if (score < threshold || !wantClass(bestClass[i])) continue;
+                if (!(score >= threshold) || !wantClass(bestClass[i])) continue; // NaN never passes
                 found.Add(FromCenter(data[i], data[n + i], data[2 * n + i], data[3 * n + i], bestClass[i], score));
             }
         }
@@ -78,12 +78,12 @@ internal static class YoloDecoder
         {
             var row = data.Slice(i * stride, stride);
             var objectness = row[4];
-            if (objectness < threshold) continue; // the product cannot pass either
+            if (!(objectness >= threshold)) continue; // the product cannot pass either; NaN never passes
             var best = 0;
             for (var c = 1; c < classes; c++)
                 if (row[5 + c] > row[5 + best]) best = c;
             var score = objectness * row[5 + best];
-            if (score < threshold || !wantClass(best)) continue;
+            if (!(score >= threshold) || !wantClass(best)) continue;
             found.Add(FromCenter(row[0], row[1], row[2], row[3], best, score));
         }
     }

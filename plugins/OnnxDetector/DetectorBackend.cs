@@ -190,35 +190,14 @@ internal sealed class ControlPlan
         var detections = YoloDecoder.Decode(output.Image(imageIndex), output.Layout, output.Candidates, output.Classes,
             Threshold, (float)settings.IouThreshold, settings.MaxDetections, c => LabelFor(c) is not null);
         var regions = new List<Region>(detections.Count);
-        double w = geometry.OriginalWidth, h = geometry.OriginalHeight;
+        var image = new ImageSize(geometry.OriginalWidth, geometry.OriginalHeight);
         foreach (var d in detections)
         {
-            var x1 = Math.Clamp(geometry.ToOriginalX(d.X1), 0, w);
-            var y1 = Math.Clamp(geometry.ToOriginalY(d.Y1), 0, h);
-            var x2 = Math.Clamp(geometry.ToOriginalX(d.X2), 0, w);
-            var y2 = Math.Clamp(geometry.ToOriginalY(d.Y2), 0, h);
-            if (x2 <= x1 || y2 <= y1) continue;
-            regions.Add(new Region
-            {
-                Id = Regions.NewId(),
-                FromName = FromName,
-                ToName = ToName,
-                Type = _control.Type,
-                Score = Math.Round(d.Score, 4),
-                OriginalWidth = geometry.OriginalWidth,
-                OriginalHeight = geometry.OriginalHeight,
-                ImageRotation = 0,
-                Value = new RegionValue
-                {
-                    X = x1 / w * 100,
-                    Y = y1 / h * 100,
-                    Width = (x2 - x1) / w * 100,
-                    Height = (y2 - y1) / h * 100,
-                    Rotation = 0,
-                    LabelsKey = _control.Type,
-                    Labels = [LabelFor(d.ClassId)!],
-                },
-            });
+            var (x1, y1, x2, y2) = (geometry.ToOriginalX(d.X1), geometry.ToOriginalY(d.Y1), geometry.ToOriginalX(d.X2), geometry.ToOriginalY(d.Y2));
+            if (!double.IsFinite(x1) || !double.IsFinite(y1) || !double.IsFinite(x2) || !double.IsFinite(y2)) continue;
+            var box = image.CornersToPercent(x1, y1, x2, y2); // clipped to the image
+            if (box.Width <= 0 || box.Height <= 0) continue;
+            regions.Add(Regions.Rectangle(FromName, ToName, image, box, [LabelFor(d.ClassId)!], score: Math.Round(d.Score, 4)));
         }
         return regions;
     }
