@@ -26,12 +26,13 @@ internal static class YoloDecoder
     /// <summary>Ultralytics' <c>max_nms</c>: more candidates than this go to NMS only by best score.</summary>
     private const int MaxNmsCandidates = 30_000;
 
-    public static List<Detection> Decode(ReadOnlySpan<float> image, YoloLayout layout, int candidates, int classes,
+    /// <param name="rowLength">Floats per candidate in the row layout (5 + classes, or more with extra heads).</param>
+    public static List<Detection> Decode(ReadOnlySpan<float> image, YoloLayout layout, int candidates, int classes, int rowLength,
         float scoreThreshold, float iouThreshold, int maxDetections, Func<int, bool> wantClass)
     {
         var found = new List<Detection>();
         if (layout == YoloLayout.ChannelsFirst) CollectChannelsFirst(image, candidates, classes, scoreThreshold, wantClass, found);
-        else CollectRows(image, candidates, classes, scoreThreshold, wantClass, found);
+        else CollectRows(image, candidates, classes, rowLength, scoreThreshold, wantClass, found);
         return NonMaxSuppression(found, iouThreshold, maxDetections);
     }
 
@@ -71,9 +72,8 @@ internal static class YoloDecoder
     }
 
     /// <summary><c>[N, 5+C]</c>: confidence is objectness × class probability.</summary>
-    private static void CollectRows(ReadOnlySpan<float> data, int n, int classes, float threshold, Func<int, bool> wantClass, List<Detection> found)
+    private static void CollectRows(ReadOnlySpan<float> data, int n, int classes, int stride, float threshold, Func<int, bool> wantClass, List<Detection> found)
     {
-        var stride = 5 + classes;
         for (var i = 0; i < n; i++)
         {
             var row = data.Slice(i * stride, stride);

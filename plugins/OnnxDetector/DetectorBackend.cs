@@ -187,7 +187,7 @@ internal sealed class ControlPlan
 
     public IEnumerable<Region> ToRegions(YoloOutput output, int imageIndex, LetterboxGeometry geometry, DetectorSettings settings)
     {
-        var detections = YoloDecoder.Decode(output.Image(imageIndex), output.Layout, output.Candidates, output.Classes,
+        var detections = YoloDecoder.Decode(output.Image(imageIndex), output.Layout, output.Candidates, output.Classes, output.RowLength,
             Threshold, (float)settings.IouThreshold, settings.MaxDetections, c => LabelFor(c) is not null);
         var regions = new List<Region>(detections.Count);
         var image = new ImageSize(geometry.OriginalWidth, geometry.OriginalHeight);
@@ -195,6 +195,10 @@ internal sealed class ControlPlan
         {
             var (x1, y1, x2, y2) = (geometry.ToOriginalX(d.X1), geometry.ToOriginalY(d.Y1), geometry.ToOriginalX(d.X2), geometry.ToOriginalY(d.Y2));
             if (!double.IsFinite(x1) || !double.IsFinite(y1) || !double.IsFinite(x2) || !double.IsFinite(y2)) continue;
+            if (d.Score > 1)
+                throw new DetectorConfigurationException(
+                    $"The model gave a confidence of {d.Score} (above 1): its output was probably read in the wrong layout ({output.Layout}). " +
+                    "Set the detector's OutputFormat setting to yolov8 ([1, 4+C, N]) or yolov5 ([1, N, 5+C]), or give ClassNames.");
             var box = image.CornersToPercent(x1, y1, x2, y2); // clipped to the image
             if (box.Width <= 0 || box.Height <= 0) continue;
             regions.Add(Regions.Rectangle(FromName, ToName, image, box, [LabelFor(d.ClassId)!], score: Math.Round(d.Score, 4)));

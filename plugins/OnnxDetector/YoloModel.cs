@@ -114,7 +114,7 @@ internal sealed partial class YoloModel : IDisposable
         using var results = _session.Run(_runOptions, [_inputName], [tensor], [_outputName]);
         var output = results[0];
         var shape = output.GetTensorTypeAndShape().Shape;
-        return read(new YoloOutput(output.GetTensorDataAsSpan<float>(), shape, ResolveLayout(shape)));
+        return read(new YoloOutput(output.GetTensorDataAsSpan<float>(), shape, ResolveLayout(shape), ClassNames.Count));
     }
 
     /// <summary>Which layout a concrete output shape is: the class count (when names are known) decides, else the
@@ -162,8 +162,9 @@ internal sealed partial class YoloModel : IDisposable
         new($"The model '{Path}' {problem}.");
 }
 
-/// <summary>A view over one inference output: <c>[B, A, N]</c> floats and how to read them.</summary>
-internal readonly ref struct YoloOutput(ReadOnlySpan<float> data, long[] shape, YoloLayout layout)
+/// <summary>A view over one inference output: <c>[B, A, N]</c> floats and how to read them. When the class names are
+/// known, channels past the classes (e.g. a segmentation model's mask coefficients) are ignored.</summary>
+internal readonly ref struct YoloOutput(ReadOnlySpan<float> data, long[] shape, YoloLayout layout, int knownClasses = 0)
 {
     public ReadOnlySpan<float> Data { get; } = data;
 
@@ -175,7 +176,17 @@ internal readonly ref struct YoloOutput(ReadOnlySpan<float> data, long[] shape, 
     public int Candidates => (int)(Layout == YoloLayout.ChannelsFirst ? shape[2] : shape[1]);
 
     /// <summary>Classes the model scores.</summary>
-    public int Classes => (int)(Layout == YoloLayout.ChannelsFirst ? shape[1] - 4 : shape[2] - 5);
+    public int Classes
+    {
+        get
+        {
+            var available = (int)(Layout == YoloLayout.ChannelsFirst ? shape[1] - 4 : shape[2] - 5);
+            return knownClasses > 0 ? Math.Min(knownClasses, available) : available;
+        }
+    }
+
+    /// <summary>Floats per candidate row in the <see cref="YoloLayout.RowsWithObjectness"/> layout.</summary>
+    public int RowLength => (int)shape[2];
 
     public ReadOnlySpan<float> Image(int index)
     {

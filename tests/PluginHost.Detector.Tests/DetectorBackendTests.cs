@@ -74,6 +74,35 @@ public sealed class DetectorBackendTests : IDisposable
 
     [Theory]
     [MemberData(nameof(Layouts))]
+    public async Task Channels_after_the_named_classes_are_ignored(string layout)
+    {
+        // A -seg export appends 32 mask coefficients per candidate; here 3 channels of 5.0 that would win every argmax.
+        var model = layout == "v8"
+            ? PlantedModel.YoloV8(Scene.InputSize, 3, Scene.Boxes, Scene.Names, extraChannels: 3)
+            : PlantedModel.YoloV5(Scene.InputSize, 3, Scene.Boxes, Scene.Names, extraChannels: 3);
+        // Six candidates are too few for the layout to be told from the shape (real models have thousands).
+        using var backend = Backend(model, new() { ["OutputFormat"] = layout == "v8" ? "yolov8" : "yolov5" });
+
+        var result = Assert.Single(await backend.PredictAsync(TestDetector.Context(Scene.ConfigWithThreshold, Scene.DataUri(Scene.Png())), CancellationToken.None)).Result;
+
+        Assert.Equal(2, result.Count);
+        AssertRect(result[0], "Car", 0.9, Scene.RectAC);
+        AssertRect(result[1], "Person", 0.7, Scene.RectAC);
+    }
+
+    [Fact]
+    public async Task Output_read_in_the_wrong_layout_is_a_clear_error()
+    {
+        using var backend = Backend(PlantedModel.YoloV8(Scene.InputSize, 3, Scene.Boxes, Scene.Names, extraChannels: 3), new() { ["OutputFormat"] = "yolov5" });
+
+        var error = await Assert.ThrowsAsync<DetectorConfigurationException>(async () =>
+            await backend.PredictAsync(TestDetector.Context(Scene.ConfigWithThreshold, Scene.DataUri(Scene.Png())), CancellationToken.None));
+
+        Assert.Contains("OutputFormat", error.Message);
+    }
+
+    [Theory]
+    [MemberData(nameof(Layouts))]
     public async Task Settings_threshold_applies_when_the_control_has_none(string layout)
     {
         using var backend = Backend(Model(layout), new() { ["ScoreThreshold"] = "0.25" });

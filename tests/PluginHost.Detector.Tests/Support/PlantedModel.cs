@@ -15,13 +15,15 @@ public sealed record PlantedBox(int Cx, int Cy, int W, int H, int ClassId, float
 /// </summary>
 public static class PlantedModel
 {
-    public static byte[] YoloV8(int size, int classes, IReadOnlyList<PlantedBox> boxes, string? names = null, bool dynamicBatch = true) =>
-        Build(size, classes, boxes, names, dynamicBatch, v8: true);
+    /// <param name="extraChannels">Channels after the classes (as a segmentation head's mask coefficients), all 5.0:
+    /// a decoder that mistook them for classes would report them.</param>
+    public static byte[] YoloV8(int size, int classes, IReadOnlyList<PlantedBox> boxes, string? names = null, bool dynamicBatch = true, int extraChannels = 0) =>
+        Build(size, classes, boxes, names, dynamicBatch, v8: true, extraChannels);
 
-    public static byte[] YoloV5(int size, int classes, IReadOnlyList<PlantedBox> boxes, string? names = null, bool dynamicBatch = true) =>
-        Build(size, classes, boxes, names, dynamicBatch, v8: false);
+    public static byte[] YoloV5(int size, int classes, IReadOnlyList<PlantedBox> boxes, string? names = null, bool dynamicBatch = true, int extraChannels = 0) =>
+        Build(size, classes, boxes, names, dynamicBatch, v8: false, extraChannels);
 
-    private static byte[] Build(int size, int classes, IReadOnlyList<PlantedBox> boxes, string? names, bool dynamicBatch, bool v8)
+    private static byte[] Build(int size, int classes, IReadOnlyList<PlantedBox> boxes, string? names, bool dynamicBatch, bool v8, int extra)
     {
         var n = boxes.Count;
         var graph = new GraphProto { Name = v8 ? "planted_yolov8" : "planted_yolov5" };
@@ -56,8 +58,17 @@ public static class PlantedModel
             for (var i = 0; i < n; i++) mask[boxes[i].ClassId * n + i] = boxes[i].BaseScore;
             graph.Initializer.Add(Floats("mask", [1, classes, n], mask));
             graph.Node.Add(Node("Mul", ["red_b1n", "mask"], ["scores"]));
-            graph.Node.Add(Node("Concat", ["boxes_b", "scores"], ["output0"], ("axis", 1)));
-            graph.Output.Add(TensorInfo("output0", dynamicBatch ? null : 1, 4 + classes, n));
+            string[] parts = ["boxes_b", "scores"];
+            if (extra > 0)
+            {
+                graph.Initializer.Add(Floats("extra", [1, extra, n], Enumerable.Repeat(5f, extra * n).ToArray()));
+                graph.Initializer.Add(Int64s("extra_tail", [extra, n]));
+                graph.Node.Add(Node("Concat", ["batch", "extra_tail"], ["extra_shape"], ("axis", 0)));
+                graph.Node.Add(Node("Expand", ["extra", "extra_shape"], ["extra_b"]));
+                parts = [.. parts, "extra_b"];
+            }
+            graph.Node.Add(Node("Concat", parts, ["output0"], ("axis", 1)));
+            graph.Output.Add(TensorInfo("output0", dynamicBatch ? null : 1, 4 + classes + extra, n));
         }
         else
         {
@@ -82,8 +93,17 @@ public static class PlantedModel
             graph.Node.Add(Node("Expand", ["probs", "probs_shape"], ["probs_b"]));
             graph.Initializer.Add(Int64s("axis2", [2]));
             graph.Node.Add(Node("Unsqueeze", ["red_at", "axis2"], ["objectness"]));
-            graph.Node.Add(Node("Concat", ["boxes_b", "objectness", "probs_b"], ["output0"], ("axis", 2)));
-            graph.Output.Add(TensorInfo("output0", dynamicBatch ? null : 1, n, 5 + classes));
+            string[] parts = ["boxes_b", "objectness", "probs_b"];
+            if (extra > 0)
+            {
+                graph.Initializer.Add(Floats("extra", [1, n, extra], Enumerable.Repeat(5f, extra * n).ToArray()));
+                graph.Initializer.Add(Int64s("extra_tail", [n, extra]));
+                graph.Node.Add(Node("Concat", ["batch", "extra_tail"], ["extra_shape"], ("axis", 0)));
+                graph.Node.Add(Node("Expand", ["extra", "extra_shape"], ["extra_b"]));
+                parts = [.. parts, "extra_b"];
+            }
+            graph.Node.Add(Node("Concat", parts, ["output0"], ("axis", 2)));
+            graph.Output.Add(TensorInfo("output0", dynamicBatch ? null : 1, n, 5 + classes + extra));
         }
 
         var model = new ModelProto { IrVersion = 8, ProducerName = "PluginHost.Detector.Tests", Graph = graph };
