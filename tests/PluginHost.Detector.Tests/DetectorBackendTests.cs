@@ -14,7 +14,7 @@ public sealed class DetectorBackendTests : IDisposable
     private readonly TempDir _temp = new();
     private readonly TaskDataServices _data;
 
-    public DetectorBackendTests() => _data = new TaskDataServices(o => o.CacheDirectory = Path.Combine(Path.GetTempPath(), "pluginhost-detector-tests-cache"));
+    public DetectorBackendTests() => _data = new TaskDataServices(o => o.CacheDirectory = _temp.File("cache"));
 
     public void Dispose()
     {
