@@ -41,7 +41,18 @@ public sealed class TaskDataResolver : ITaskDataResolver, IDisposable
         if (!_options.VerifySsl) handler.SslOptions.RemoteCertificateValidationCallback = (_, _, _, _) => true;
         _http = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
         _http.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("PluginHost", "1.0"));
-        _cache = new Lazy<TaskDataCache>(() => new TaskDataCache(_options.CacheDirectory, _options.CacheSizeLimitBytes, _logger));
+        _cache = new Lazy<TaskDataCache>(() =>
+        {
+            try
+            {
+                return new TaskDataCache(_options.CacheDirectory, _options.CacheSizeLimitBytes, _logger);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                throw new TaskDataException(_options.CacheDirectory,
+                    $"the download cache folder cannot be used ({ex.Message}); set TASK_DATA_CACHE_DIR to a writable folder", inner: ex);
+            }
+        });
     }
 
     public async Task<string> GetLocalPathAsync(string value, long? taskId, ProjectRef? project, CancellationToken cancellationToken)
