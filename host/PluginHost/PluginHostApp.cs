@@ -28,6 +28,7 @@ public static class PluginHostApp
 
         var settings = builder.Configuration.GetSection(HostSettings.Section).Get<HostSettings>() ?? new HostSettings();
         builder.Services.Configure<HostSettings>(builder.Configuration.GetSection(HostSettings.Section));
+        builder.Services.Configure<PluginWatchSettings>(builder.Configuration.GetSection(HostSettings.Section));
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
