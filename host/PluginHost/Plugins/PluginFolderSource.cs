@@ -49,7 +49,14 @@ internal sealed class PluginFolderSource(
         if (!TryEnsureRoot()) return;
 
         // The first scan loads what is there before the host serves; changes after it are loaded in the background.
-        await ScanAsync(waitForStableFolders: false, cancellationToken);
+        try
+        {
+            await ScanAsync(waitForStableFolders: false, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogError(ex, "Scanning the plugins directory {PluginsDir} failed; the watcher retries", Root);
+        }
         if (!_settings.WatchPlugins) return;
         _watcher = new PluginFolderWatcher(Root, logger);
         _configurationSubscription = ChangeToken.OnChange(configuration.GetReloadToken, () =>

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Security.Cryptography;
 
 namespace PluginHost.Plugins;
@@ -15,13 +14,15 @@ namespace PluginHost.Plugins;
 /// the OS hands back the library already loaded instead of mapping another copy, and there is no copy in flight
 /// that a concurrent load could read half-written (McMaster's own native shadow copy to /tmp can race).
 /// </para>
-/// Layout: <c>&lt;root&gt;/&lt;pid&gt;/&lt;plugin&gt;-&lt;n&gt;/</c> and <c>&lt;root&gt;/&lt;pid&gt;/natives/</c>; folders of
-/// processes that no longer run are deleted at start.
+/// Layout: <c>&lt;root&gt;/&lt;pid&gt;/&lt;plugin&gt;-&lt;n&gt;/</c> and <c>&lt;root&gt;/&lt;pid&gt;/natives/</c>. Each process holds
+/// an exclusive lock on its folder's <c>.lock</c> while it runs; folders whose lock nobody holds belong to processes
+/// that are gone (even in another container sharing the temp folder) and are deleted at start.
 /// </summary>
 internal sealed class PluginShadowCopies
 {
+    private const string LockFile = ".lock";
     private static int _sequence;
-    private static readonly ConcurrentDictionary<string, byte> ExitCleanup = new();
+    private static readonly ConcurrentDictionary<string, FileStream> Locks = new();
     private readonly ConcurrentDictionary<(string Path, long Length, long Ticks), string> _hashes = new();
     private readonly ILogger _logger;
 
@@ -32,9 +33,17 @@ internal sealed class PluginShadowCopies
         Root = Path.Combine(baseRoot, Environment.ProcessId.ToString());
         NativesRoot = Path.Combine(Root, "natives");
         Directory.CreateDirectory(NativesRoot);
-        DeleteFoldersOfDeadProcesses(baseRoot);
-        if (ExitCleanup.TryAdd(Root, 0))
-            AppDomain.CurrentDomain.ProcessExit += (_, _) => TryDelete(Root);
+        Locks.GetOrAdd(Root, root =>
+        {
+            var held = new FileStream(Path.Combine(root, LockFile), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+            {
+                held.Dispose();
+                TryDelete(root);
+            };
+            return held;
+        });
+        DeleteFoldersOfEndedProcesses(baseRoot);
     }
 
     /// <summary>This process's folder of versions.</summary>
@@ -123,29 +132,33 @@ internal sealed class PluginShadowCopies
         return stored;
     }
 
-    private void DeleteFoldersOfDeadProcesses(string baseRoot)
+    private void DeleteFoldersOfEndedProcesses(string baseRoot)
     {
         foreach (var folder in Directory.EnumerateDirectories(baseRoot))
         {
-            if (!int.TryParse(Path.GetFileName(folder), out var pid) || pid == Environment.ProcessId || IsRunning(pid)) continue;
-            if (TryDelete(folder)) _logger.LogDebug("Deleted stale plugin shadow copies {Folder}", folder);
+            if (folder == Root || IsOwned(folder)) continue;
+            if (TryDelete(folder)) _logger.LogDebug("Deleted plugin shadow copies of an ended process: {Folder}", folder);
         }
     }
 
-    private static bool IsRunning(int pid)
+    /// <summary>Whether a running process holds the folder's lock (a folder without one is owned only while young:
+    /// its process may be about to create it).</summary>
+    private static bool IsOwned(string folder)
     {
+        var lockPath = Path.Combine(folder, LockFile);
+        if (!File.Exists(lockPath)) return DateTime.UtcNow - Directory.GetCreationTimeUtc(folder) < TimeSpan.FromMinutes(5);
         try
         {
-            using var process = Process.GetProcessById(pid);
-            return !process.HasExited;
-        }
-        catch (ArgumentException)
-        {
+            using var probe = new FileStream(lockPath, FileMode.Open, FileAccess.ReadWrite, FileShare.None);
             return false;
         }
-        catch (InvalidOperationException)
+        catch (IOException)
         {
-            return false;
+            return true;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return true; // another user's: not ours to delete
         }
     }
 
