@@ -28,6 +28,7 @@ internal sealed class PluginFolderSource(
     ILogger<PluginFolderSource> logger) : IHostedService
 {
     private static readonly TimeSpan MaxSettleTime = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan ConfigurationSettleTime = TimeSpan.FromMilliseconds(500);
 
     private readonly PluginWatchSettings _settings = watchOptions.Value;
     private readonly Dictionary<string, FolderState> _folders = new(StringComparer.OrdinalIgnoreCase);
@@ -109,7 +110,8 @@ internal sealed class PluginFolderSource(
             try
             {
                 await _watcher!.WaitForChangeAsync(rescan, cancellationToken);
-                await _watcher.WaitQuietAsync(debounce, cancellationToken);
+                // Configuration sources reload one after another: give them a moment to agree.
+                await _watcher.WaitQuietAsync(_configurationChanged ? debounce + ConfigurationSettleTime : debounce, cancellationToken);
                 if (_configurationChanged)
                 {
                     _configurationChanged = false;
