@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using PluginHost.Backends;
 using PluginHost.Configuration;
+using PluginHost.Data;
 using PluginHost.Http;
 using PluginHost.Plugins;
 using PluginHost.State;
@@ -37,6 +38,7 @@ public static class PluginHostApp
             kestrel.Listen(System.Net.IPAddress.Parse(settings.Host), settings.Port);
         });
         AddPluginHost(builder.Services);
+        builder.Services.AddTaskDataForBackends(builder.Configuration);
 
         var app = builder.Build();
         app.UseMiddleware<JsonErrorMiddleware>();

@@ -48,7 +48,8 @@ internal sealed class BackendEndpoints(
         var slot = FindSlot(context);
         if (slot.Current is null)
             throw new HttpError(StatusCodes.Status503ServiceUnavailable, Unavailable(slot), slot.Name, slot.Status.Details);
-        return WriteAsync(context, StatusCodes.Status200OK, Describe(slot));
+        var health = Describe(slot);
+        return WriteAsync(context, health.Status == "UP" ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable, health);
     }
 
     public Task MetricsAsync(HttpContext context) =>
@@ -254,8 +255,9 @@ internal sealed class BackendEndpoints(
         var current = slot.Current;
         var status = slot.Status;
         var modelVersion = current?.Models?.Current.Values.FirstOrDefault()?.ModelVersion ?? current?.CodeVersion;
-        return new BackendHealth(current is null ? "DOWN" : "UP", slot.Name, slot.Name,
-            status.State.ToString().ToLowerInvariant(), modelVersion, current?.Origin, current?.LoadedAt, status.Error,
+        var backendError = (current?.Backend as IBackendHealth)?.HealthError;
+        return new BackendHealth(current is null || backendError is not null ? "DOWN" : "UP", slot.Name, slot.Name,
+            status.State.ToString().ToLowerInvariant(), modelVersion, current?.Origin, current?.LoadedAt, backendError ?? status.Error,
             status.Details.Count > 0 ? status.Details : null);
     }
 
