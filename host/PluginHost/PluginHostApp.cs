@@ -18,7 +18,8 @@ public static class PluginHostApp
     public static WebApplication Create(string[] args, IDictionary<string, string?>? overrides = null)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
-        builder.Configuration.AddJsonFile("appsettings.json", optional: true);
+        // Reloads on change: editing the Backends section re-creates the affected backends (docs/plugins.md).
+        builder.Configuration.AddJsonFile("appsettings.json", optional: true, reloadOnChange: true);
         builder.Configuration.AddInMemoryCollection(EnvironmentAliases.Read(Environment.GetEnvironmentVariable));
         builder.Configuration.AddCommandLine(args);
         if (overrides is not null) builder.Configuration.AddInMemoryCollection(overrides);
@@ -30,6 +31,7 @@ public static class PluginHostApp
 
         var settings = builder.Configuration.GetSection(HostSettings.Section).Get<HostSettings>() ?? new HostSettings();
         builder.Services.Configure<HostSettings>(builder.Configuration.GetSection(HostSettings.Section));
+        builder.Services.Configure<PluginWatchSettings>(builder.Configuration.GetSection(HostSettings.Section));
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
