@@ -18,8 +18,8 @@ public static class PluginHostApp
     public static WebApplication Create(string[] args, IDictionary<string, string?>? overrides = null)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
-        // Reloads on change: editing the Backends section re-creates the affected backends (docs/plugins.md).
-        builder.Configuration.AddJsonFile("appsettings.json", optional: true, reloadOnChange: true);
+        // The slim builder already reads appsettings.json (reloaded on change: editing the Backends section re-creates
+        // the affected backends, docs/plugins.md); the Python SDK's names and the command line override it.
         builder.Configuration.AddInMemoryCollection(EnvironmentAliases.Read(Environment.GetEnvironmentVariable));
         builder.Configuration.AddCommandLine(args);
         if (overrides is not null) builder.Configuration.AddInMemoryCollection(overrides);
