@@ -1,0 +1,128 @@
+using System.Text.Json;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using PluginHost.Plugins.Ocr;
+using PluginHost.Sdk.Backends;
+using PluginHost.Sdk.Data;
+using PluginHost.Sdk.LabelConfigs;
+using PluginHost.Sdk.Protocol;
+
+namespace PluginHost.Ocr.Tests.Support;
+
+/// <summary>A temporary folder deleted at the end of the test.</summary>
+public sealed class TempDir : IDisposable
+{
+    public string Path { get; } = Directory.CreateTempSubdirectory("pluginhost-ocr-").FullName;
+
+    public string File(string name) => System.IO.Path.Combine(Path, name);
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(Path, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}
+
+/// <summary>The real task-data resolver, built as the host builds it (AddTaskDataAccess), caching under a temp folder.</summary>
+public sealed class TaskData : IDisposable
+{
+    private readonly ServiceProvider _provider;
+
+    public TaskData(string cacheDirectory, string? localFilesRoot = null)
+    {
+        _provider = new ServiceCollection().AddLogging().AddTaskDataAccess(o =>
+        {
+            // Never let the machine's environment leak into a test.
+            o.LabelStudioUrl = null;
+            o.ApiKey = null;
+            o.LocalFilesDocumentRoot = localFilesRoot;
+            o.CacheDirectory = cacheDirectory;
+        }).BuildServiceProvider();
+    }
+
+    public ITaskDataResolver Resolver => _provider.GetRequiredService<ITaskDataResolver>();
+
+    public void Dispose() => _provider.Dispose();
+}
+
+/// <summary>Builds OCR backends and requests the way the host does.</summary>
+public static class Ocr
+{
+    /// <summary>Label Studio's OCR set-up, as the Python tesseract example documents it.</summary>
+    public const string Config = """
+        <View>
+          <Image name="image" value="$ocr"/>
+          <RectangleLabels name="bbox" toName="image" strokeWidth="1" smart="true">
+            <Label value="Handwriting" background="blue"/>
+            <Label value="Text" background="green"/>
+          </RectangleLabels>
+          <TextArea name="transcription" toName="image" editable="true" perRegion="true" required="false"
+                    maxSubmissions="1" rows="5" placeholder="Recognized Text" displayMode="region-list"/>
+        </View>
+        """;
+
+    public static OcrBackend Create(ITaskDataResolver resolver, OcrSettings? settings = null, string? modelDirectory = null)
+    {
+        var folder = modelDirectory ?? Path.GetTempPath();
+        return new OcrBackend(Options.Create(settings ?? new OcrSettings()), resolver, NullLogger<OcrBackend>.Instance, new BackendEnvironment
+        {
+            Name = "ocr",
+            Settings = new ConfigurationBuilder().Build(),
+            ModelDirectory = folder,
+            SourceDirectory = folder,
+        });
+    }
+
+    /// <summary>A drawn box as Label Studio sends it in an interactive context.</summary>
+    public static AnnotationRegion Box(string id, (double X, double Y, double Width, double Height) box, int originalWidth, int originalHeight,
+        double rotation = 0, string type = "rectanglelabels", string label = "Text") =>
+        JsonSerializer.Deserialize<AnnotationRegion>(JsonSerializer.Serialize(new Dictionary<string, object?>
+        {
+            ["id"] = id,
+            ["from_name"] = "bbox",
+            ["to_name"] = "image",
+            ["type"] = type,
+            ["origin"] = "manual",
+            ["original_width"] = originalWidth,
+            ["original_height"] = originalHeight,
+            ["image_rotation"] = 0,
+            ["value"] = type == "rectanglelabels"
+                ? new Dictionary<string, object> { ["x"] = box.X, ["y"] = box.Y, ["width"] = box.Width, ["height"] = box.Height, ["rotation"] = rotation, ["rectanglelabels"] = new[] { label } }
+                : new Dictionary<string, object> { ["x"] = box.X, ["y"] = box.Y, ["width"] = box.Width, ["height"] = box.Height, ["rotation"] = rotation },
+        }), Sdk.Json.SdkJson.Options)!;
+
+    public static PredictContext Interactive(string image, params AnnotationRegion[] drawn) => Context(Config, [image], new InteractiveContext { Result = [.. drawn] });
+
+    public static PredictContext Batch(string config, params string[] images) => Context(config, images, null);
+
+    public static PredictContext Context(string config, IReadOnlyList<string> images, InteractiveContext? interactive) => new()
+    {
+        BackendName = "ocr",
+        Project = ProjectRef.FromString("3.1710967805"),
+        LabelConfig = LabelConfig.Parse(config),
+        ExtraParams = ExtraParams.Empty,
+        Logger = NullLogger.Instance,
+        State = new NoState(),
+        ModelVersion = "test",
+        Interactive = interactive,
+        Tasks = images.Select((image, i) => new LabelStudioTask
+        {
+            Id = 500 + i,
+            Data = new Dictionary<string, JsonElement> { ["ocr"] = JsonSerializer.SerializeToElement(image) },
+        }).ToList(),
+    };
+
+    private sealed class NoState : IProjectState
+    {
+        public string? Get(string key) => null;
+
+        public ValueTask SetAsync(string key, string value, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+    }
+}
