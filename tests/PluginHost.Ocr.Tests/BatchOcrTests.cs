@@ -38,9 +38,9 @@ public sealed class BatchOcrTests : IDisposable
     {
         using var page = TextPage.Render(800, 400, Lines, fontSize: 34, top: 60);
         File.WriteAllBytes(_temp.File("address.png"), page.Png());
-        using var backend = Ocr.Create(_data.Resolver);
+        using var backend = OcrKit.Create(_data.Resolver);
 
-        var predictions = await backend.PredictAsync(Ocr.Batch(Ocr.Config, "/data/local-files/?d=address.png"), CancellationToken.None);
+        var predictions = await backend.PredictAsync(OcrKit.Batch(OcrKit.Config, "/data/local-files/?d=address.png"), CancellationToken.None);
 
         var result = Assert.Single(predictions).Result;
         Assert.Equal(6, result.Count);
@@ -55,7 +55,7 @@ public sealed class BatchOcrTests : IDisposable
             Assert.Equal(box.Score, text.Score);
         }
         using var json = JsonDocument.Parse(JsonSerializer.Serialize(predictions[0], PluginHost.Sdk.Json.SdkJson.Options));
-        Assert.Empty(PredictionValidator.Validate(json.RootElement, LabelConfig.Parse(Ocr.Config)));
+        Assert.Empty(PredictionValidator.Validate(json.RootElement, LabelConfig.Parse(OcrKit.Config)));
     }
 
     [Fact]
@@ -66,9 +66,9 @@ public sealed class BatchOcrTests : IDisposable
               <Rectangle name="box" toName="image"/><TextArea name="text" toName="image" perRegion="true"/></View>
             """;
         using var page = TextPage.Render(600, 160, ["Harbour Road 42"], fontSize: 36);
-        using var backend = Ocr.Create(_data.Resolver, new OcrSettings { BatchMode = OcrBatchMode.Words });
+        using var backend = OcrKit.Create(_data.Resolver, new OcrSettings { BatchMode = OcrBatchMode.Words });
 
-        var result = Assert.Single(await backend.PredictAsync(Ocr.Batch(config, TextPage.DataUri(page.Png())), CancellationToken.None)).Result;
+        var result = Assert.Single(await backend.PredictAsync(OcrKit.Batch(config, TextPage.DataUri(page.Png())), CancellationToken.None)).Result;
 
         Assert.Equal(["Harbour", "Road", "42"], result.Where(r => r.Type == "textarea").Select(r => r.Value!.TextLines![0]));
         Assert.All(result.Where(r => r.Type != "textarea"), r => Assert.Equal(("rectangle", "box", (IReadOnlyList<string>?)null), (r.Type, r.FromName, r.Value!.Labels)));
@@ -83,10 +83,10 @@ public sealed class BatchOcrTests : IDisposable
         using var first = TextPage.Render(500, 120, ["First page 1"], fontSize: 32);
         using var second = TextPage.Render(500, 120, ["Second page 2"], fontSize: 32);
         using var blank = TextPage.Render(500, 120, [], fontSize: 32);
-        using var backend = Ocr.Create(_data.Resolver);
+        using var backend = OcrKit.Create(_data.Resolver);
 
         var predictions = await backend.PredictAsync(
-            Ocr.Batch(Ocr.Config, TextPage.DataUri(first.Png()), TextPage.DataUri(blank.Png()), TextPage.DataUri(second.Png())), CancellationToken.None);
+            OcrKit.Batch(OcrKit.Config, TextPage.DataUri(first.Png()), TextPage.DataUri(blank.Png()), TextPage.DataUri(second.Png())), CancellationToken.None);
 
         Assert.Equal(3, predictions.Count);
         Assert.Equal("First page 1", predictions[0].Result[1].Value!.TextLines![0]);
@@ -99,9 +99,9 @@ public sealed class BatchOcrTests : IDisposable
     public async Task Batch_mode_off_answers_empty_predictions()
     {
         using var page = TextPage.Render(500, 120, ["Some text"], fontSize: 32);
-        using var backend = Ocr.Create(_data.Resolver, new OcrSettings { BatchMode = OcrBatchMode.Off });
+        using var backend = OcrKit.Create(_data.Resolver, new OcrSettings { BatchMode = OcrBatchMode.Off });
 
-        var predictions = await backend.PredictAsync(Ocr.Batch(Ocr.Config, TextPage.DataUri(page.Png()), TextPage.DataUri(page.Png())), CancellationToken.None);
+        var predictions = await backend.PredictAsync(OcrKit.Batch(OcrKit.Config, TextPage.DataUri(page.Png()), TextPage.DataUri(page.Png())), CancellationToken.None);
 
         Assert.Equal(2, predictions.Count);
         Assert.All(predictions, p => Assert.Empty(p.Result));
@@ -111,12 +111,12 @@ public sealed class BatchOcrTests : IDisposable
     public async Task Configured_batch_label_is_used_and_an_unknown_one_is_a_clear_error()
     {
         using var page = TextPage.Render(500, 120, ["Dear Sir"], fontSize: 32);
-        using var handwriting = Ocr.Create(_data.Resolver, new OcrSettings { BatchLabel = "Handwriting" });
-        using var unknown = Ocr.Create(_data.Resolver, new OcrSettings { BatchLabel = "Printed" });
+        using var handwriting = OcrKit.Create(_data.Resolver, new OcrSettings { BatchLabel = "Handwriting" });
+        using var unknown = OcrKit.Create(_data.Resolver, new OcrSettings { BatchLabel = "Printed" });
 
-        var result = Assert.Single(await handwriting.PredictAsync(Ocr.Batch(Ocr.Config, TextPage.DataUri(page.Png())), CancellationToken.None)).Result;
+        var result = Assert.Single(await handwriting.PredictAsync(OcrKit.Batch(OcrKit.Config, TextPage.DataUri(page.Png())), CancellationToken.None)).Result;
         var error = await Assert.ThrowsAsync<LabelConfigException>(async () =>
-            await unknown.PredictAsync(Ocr.Batch(Ocr.Config, TextPage.DataUri(page.Png())), CancellationToken.None));
+            await unknown.PredictAsync(OcrKit.Batch(OcrKit.Config, TextPage.DataUri(page.Png())), CancellationToken.None));
 
         Assert.Equal(["Handwriting"], result[0].Value!.Labels!);
         Assert.Contains("'Printed'", error.Message);
@@ -126,10 +126,10 @@ public sealed class BatchOcrTests : IDisposable
     public async Task Config_without_boxes_for_the_image_is_a_clear_error()
     {
         const string config = """<View><Image name="image" value="$ocr"/><TextArea name="text" toName="image"/></View>""";
-        using var backend = Ocr.Create(_data.Resolver);
+        using var backend = OcrKit.Create(_data.Resolver);
 
         var error = await Assert.ThrowsAsync<LabelConfigException>(async () =>
-            await backend.PredictAsync(Ocr.Batch(config, "data:image/png;base64,AA=="), CancellationToken.None));
+            await backend.PredictAsync(OcrKit.Batch(config, "data:image/png;base64,AA=="), CancellationToken.None));
 
         Assert.Contains("<Rectangle>", error.Message);
     }

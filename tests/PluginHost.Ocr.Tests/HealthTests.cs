@@ -21,21 +21,21 @@ public sealed class HealthTests : IDisposable
     [Fact]
     public async Task Missing_language_data_is_a_health_error_with_the_package_to_install()
     {
-        using var backend = Ocr.Create(_data.Resolver, new OcrSettings { Language = "eng+xyz" });
+        using var backend = OcrKit.Create(_data.Resolver, new OcrSettings { Language = "eng+xyz" });
 
         Assert.NotNull(backend.HealthError);
         Assert.Contains("'xyz'", backend.HealthError);
         Assert.Contains("apt-get install tesseract-ocr tesseract-ocr-eng tesseract-ocr-xyz", backend.HealthError);
         Assert.Null(backend.Version);
         var error = await Assert.ThrowsAsync<OcrConfigurationException>(async () =>
-            await backend.PredictAsync(Ocr.Batch(Ocr.Config, "data:image/png;base64,AA=="), CancellationToken.None));
+            await backend.PredictAsync(OcrKit.Batch(OcrKit.Config, "data:image/png;base64,AA=="), CancellationToken.None));
         Assert.Equal(backend.HealthError, error.Message);
     }
 
     [Fact]
     public void Tessdata_folder_without_the_language_names_the_missing_file()
     {
-        using var backend = Ocr.Create(_data.Resolver, new OcrSettings { TessdataPath = _temp.Path });
+        using var backend = OcrKit.Create(_data.Resolver, new OcrSettings { TessdataPath = _temp.Path });
 
         Assert.Contains(System.IO.Path.Combine(_temp.Path, "eng.traineddata"), backend.HealthError);
         Assert.Contains("TessdataPath", backend.HealthError);
@@ -46,7 +46,7 @@ public sealed class HealthTests : IDisposable
     {
         File.WriteAllText(_temp.File("eng.traineddata"), "not a traineddata file");
 
-        using var backend = Ocr.Create(_data.Resolver, new OcrSettings { TessdataPath = _temp.Path });
+        using var backend = OcrKit.Create(_data.Resolver, new OcrSettings { TessdataPath = _temp.Path });
 
         Assert.Contains("could not load the language data 'eng'", backend.HealthError);
     }
@@ -58,7 +58,7 @@ public sealed class HealthTests : IDisposable
         var tessdata = Directory.CreateDirectory(_temp.File("tessdata")).FullName;
         File.Copy(System.IO.Path.Combine(TessdataLocation.Find(null).Directory!, "eng.traineddata"), System.IO.Path.Combine(tessdata, "eng.traineddata"));
 
-        using var backend = Ocr.Create(_data.Resolver, new OcrSettings { TessdataPath = "tessdata" }, modelDirectory: _temp.Path);
+        using var backend = OcrKit.Create(_data.Resolver, new OcrSettings { TessdataPath = "tessdata" }, modelDirectory: _temp.Path);
 
         Assert.Null(backend.HealthError);
     }
@@ -78,7 +78,7 @@ public sealed class HealthTests : IDisposable
             _ => new OcrSettings { PageSegMode = (PageSegMode)42 },
         };
 
-        using var backend = Ocr.Create(_data.Resolver, settings);
+        using var backend = OcrKit.Create(_data.Resolver, settings);
 
         Assert.Contains($"'{setting}'", backend.HealthError);
     }
@@ -86,7 +86,7 @@ public sealed class HealthTests : IDisposable
     [Fact]
     public void Unknown_tesseract_variable_is_a_health_error()
     {
-        using var backend = Ocr.Create(_data.Resolver, new OcrSettings { Variables = { ["no_such_variable"] = "1" } });
+        using var backend = OcrKit.Create(_data.Resolver, new OcrSettings { Variables = { ["no_such_variable"] = "1" } });
 
         Assert.Contains("no_such_variable", backend.HealthError);
     }
@@ -94,7 +94,7 @@ public sealed class HealthTests : IDisposable
     [Fact]
     public void Healthy_backend_reports_the_tesseract_version_and_language()
     {
-        using var backend = Ocr.Create(_data.Resolver);
+        using var backend = OcrKit.Create(_data.Resolver);
 
         Assert.Null(backend.HealthError);
         Assert.Matches(@"^tesseract5\.\d+\.\d+-eng$", backend.Version);

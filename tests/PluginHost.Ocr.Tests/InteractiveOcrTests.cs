@@ -31,7 +31,7 @@ public sealed class InteractiveOcrTests : IClassFixture<InteractiveOcrTests.Shar
         public Shared()
         {
             _data = new TaskData(_temp.File("cache"));
-            Backend = Ocr.Create(_data.Resolver, new OcrSettings { MaxConcurrency = 2 });
+            Backend = OcrKit.Create(_data.Resolver, new OcrSettings { MaxConcurrency = 2 });
             Page = TextPage.Render(900, 320, Lines, fontSize: 36, top: 50);
             Image = TextPage.DataUri(Page.Png());
         }
@@ -72,7 +72,7 @@ public sealed class InteractiveOcrTests : IClassFixture<InteractiveOcrTests.Shar
         Assert.Null(Backend.HealthError);
         var box = Page.Lines[1].Percent(Page.Width, Page.Height);
 
-        var predictions = await Backend.PredictAsync(Ocr.Interactive(_shared.Image, Ocr.Box("r1", box, Page.Width, Page.Height)), CancellationToken.None);
+        var predictions = await Backend.PredictAsync(OcrKit.Interactive(_shared.Image, OcrKit.Box("r1", box, Page.Width, Page.Height)), CancellationToken.None);
 
         var prediction = Assert.Single(predictions);
         Assert.Equal(2, prediction.Result.Count);
@@ -86,7 +86,7 @@ public sealed class InteractiveOcrTests : IClassFixture<InteractiveOcrTests.Shar
     {
         var box = Page.Lines[0].Percent(Page.Width, Page.Height);
 
-        var prediction = Assert.Single(await Backend.PredictAsync(Ocr.Interactive(_shared.Image, Ocr.Box("kx9Qw2", box, Page.Width, Page.Height)), CancellationToken.None));
+        var prediction = Assert.Single(await Backend.PredictAsync(OcrKit.Interactive(_shared.Image, OcrKit.Box("kx9Qw2", box, Page.Width, Page.Height)), CancellationToken.None));
 
         var rectangle = prediction.Result[0];
         Assert.Equal(("kx9Qw2", "bbox", "image", "rectanglelabels", "manual"), (rectangle.Id, rectangle.FromName, rectangle.ToName, rectangle.Type, rectangle.Origin));
@@ -102,7 +102,7 @@ public sealed class InteractiveOcrTests : IClassFixture<InteractiveOcrTests.Shar
         Assert.Equal(text.Score, prediction.Score);
 
         using var json = JsonDocument.Parse(JsonSerializer.Serialize(prediction, PluginHost.Sdk.Json.SdkJson.Options));
-        Assert.Empty(PredictionValidator.Validate(json.RootElement, LabelConfig.Parse(Ocr.Config)));
+        Assert.Empty(PredictionValidator.Validate(json.RootElement, LabelConfig.Parse(OcrKit.Config)));
         Assert.Equal("Text", json.RootElement.GetProperty("result")[0].GetProperty("value").GetProperty("rectanglelabels")[0].GetString());
     }
 
@@ -110,10 +110,10 @@ public sealed class InteractiveOcrTests : IClassFixture<InteractiveOcrTests.Shar
     public async Task Every_box_of_the_context_gets_its_own_text()
     {
         var boxes = Enumerable.Range(0, Lines.Length)
-            .Select(i => Ocr.Box($"b{i}", Page.Lines[i].Percent(Page.Width, Page.Height), Page.Width, Page.Height))
+            .Select(i => OcrKit.Box($"b{i}", Page.Lines[i].Percent(Page.Width, Page.Height), Page.Width, Page.Height))
             .Reverse().ToArray();
 
-        var prediction = Assert.Single(await Backend.PredictAsync(Ocr.Interactive(_shared.Image, boxes), CancellationToken.None));
+        var prediction = Assert.Single(await Backend.PredictAsync(OcrKit.Interactive(_shared.Image, boxes), CancellationToken.None));
 
         Assert.Equal(6, prediction.Result.Count);
         Assert.Equal(["b2", "b2", "b1", "b1", "b0", "b0"], prediction.Result.Select(r => r.Id!));
@@ -126,7 +126,7 @@ public sealed class InteractiveOcrTests : IClassFixture<InteractiveOcrTests.Shar
         var box = Page.Lines[2].Percent(Page.Width, Page.Height);
 
         var prediction = Assert.Single(await Backend.PredictAsync(
-            Ocr.Interactive(_shared.Image, Ocr.Box("p1", box, Page.Width, Page.Height, type: "rectangle")), CancellationToken.None));
+            OcrKit.Interactive(_shared.Image, OcrKit.Box("p1", box, Page.Width, Page.Height, type: "rectangle")), CancellationToken.None));
 
         Assert.Equal("rectangle", prediction.Result[0].Type);
         Assert.Null(prediction.Result[0].Value!.Labels);
@@ -140,7 +140,7 @@ public sealed class InteractiveOcrTests : IClassFixture<InteractiveOcrTests.Shar
         var line = Page.Lines[2].Percent(Page.Width, Page.Height);
         var box = (X: -3.0, line.Y, Width: 110.0, line.Height);
 
-        var prediction = Assert.Single(await Backend.PredictAsync(Ocr.Interactive(_shared.Image, Ocr.Box("edge", box, Page.Width, Page.Height)), CancellationToken.None));
+        var prediction = Assert.Single(await Backend.PredictAsync(OcrKit.Interactive(_shared.Image, OcrKit.Box("edge", box, Page.Width, Page.Height)), CancellationToken.None));
 
         Assert.Equal(Lines[2], TextOf(prediction, "edge"));
         Assert.Equal(-3.0, prediction.Result[0].Value!.X); // the drawn box comes back as drawn
@@ -149,10 +149,10 @@ public sealed class InteractiveOcrTests : IClassFixture<InteractiveOcrTests.Shar
     [Fact]
     public async Task Box_outside_the_image_or_on_blank_paper_gets_no_transcription()
     {
-        var outside = Ocr.Box("out", (120, 10, 20, 10), Page.Width, Page.Height);
-        var blank = Ocr.Box("blank", (60, 85, 30, 10), Page.Width, Page.Height); // below the text
+        var outside = OcrKit.Box("out", (120, 10, 20, 10), Page.Width, Page.Height);
+        var blank = OcrKit.Box("blank", (60, 85, 30, 10), Page.Width, Page.Height); // below the text
 
-        var prediction = Assert.Single(await Backend.PredictAsync(Ocr.Interactive(_shared.Image, outside, blank), CancellationToken.None));
+        var prediction = Assert.Single(await Backend.PredictAsync(OcrKit.Interactive(_shared.Image, outside, blank), CancellationToken.None));
 
         Assert.Equal(["out", "blank"], prediction.Result.Select(r => r.Id!));
         Assert.All(prediction.Result, r => Assert.Equal("rectanglelabels", r.Type));
@@ -166,8 +166,8 @@ public sealed class InteractiveOcrTests : IClassFixture<InteractiveOcrTests.Shar
             {"id":"k","from_name":"kp","to_name":"image","type":"keypointlabels","value":{"x":1,"y":2,"keypointlabels":["A"]}}
             """, PluginHost.Sdk.Json.SdkJson.Options)!;
 
-        Assert.Empty(await Backend.PredictAsync(Ocr.Interactive(_shared.Image), CancellationToken.None));
-        Assert.Empty(await Backend.PredictAsync(Ocr.Interactive(_shared.Image, keypoint), CancellationToken.None));
+        Assert.Empty(await Backend.PredictAsync(OcrKit.Interactive(_shared.Image), CancellationToken.None));
+        Assert.Empty(await Backend.PredictAsync(OcrKit.Interactive(_shared.Image, keypoint), CancellationToken.None));
     }
 
     [Fact]
@@ -185,7 +185,7 @@ public sealed class InteractiveOcrTests : IClassFixture<InteractiveOcrTests.Shar
         var box = (cornerX * 100 / page.Width, cornerY * 100 / page.Height, (line.Width + 2 * margin) * 100 / page.Width, (line.Height + 2 * margin) * 100 / page.Height);
 
         var rotated = Assert.Single(await Backend.PredictAsync(
-            Ocr.Interactive(TextPage.DataUri(page.Png()), Ocr.Box("rot", box, page.Width, page.Height, rotation: 12)), CancellationToken.None));
+            OcrKit.Interactive(TextPage.DataUri(page.Png()), OcrKit.Box("rot", box, page.Width, page.Height, rotation: 12)), CancellationToken.None));
 
         Assert.Equal("Rotated receipt total 93", TextOf(rotated, "rot"));
         Assert.Equal(12, rotated.Result[1].Value!.Rotation);
@@ -197,7 +197,7 @@ public sealed class InteractiveOcrTests : IClassFixture<InteractiveOcrTests.Shar
         var box = Page.Lines[1].Percent(Page.Width, Page.Height);
         var sideways = TextPage.DataUri(Page.JpegStoredSidewaysWithExif(), "image/jpeg");
 
-        var prediction = Assert.Single(await Backend.PredictAsync(Ocr.Interactive(sideways, Ocr.Box("ex", box, Page.Width, Page.Height)), CancellationToken.None));
+        var prediction = Assert.Single(await Backend.PredictAsync(OcrKit.Interactive(sideways, OcrKit.Box("ex", box, Page.Width, Page.Height)), CancellationToken.None));
 
         Assert.Equal(Lines[1], TextOf(prediction, "ex"));
     }
@@ -209,7 +209,7 @@ public sealed class InteractiveOcrTests : IClassFixture<InteractiveOcrTests.Shar
         var box = page.Lines[0].Percent(page.Width, page.Height);
 
         var prediction = Assert.Single(await Backend.PredictAsync(
-            Ocr.Interactive(TextPage.DataUri(page.Png()), Ocr.Box("dark", box, page.Width, page.Height)), CancellationToken.None));
+            OcrKit.Interactive(TextPage.DataUri(page.Png()), OcrKit.Box("dark", box, page.Width, page.Height)), CancellationToken.None));
 
         Assert.Equal("Night mode label 77", TextOf(prediction, "dark"));
     }
@@ -221,7 +221,7 @@ public sealed class InteractiveOcrTests : IClassFixture<InteractiveOcrTests.Shar
         var box = page.Lines[0].Percent(page.Width, page.Height);
 
         var prediction = Assert.Single(await Backend.PredictAsync(
-            Ocr.Interactive(TextPage.DataUri(page.Png()), Ocr.Box("alpha", box, page.Width, page.Height)), CancellationToken.None));
+            OcrKit.Interactive(TextPage.DataUri(page.Png()), OcrKit.Box("alpha", box, page.Width, page.Height)), CancellationToken.None));
 
         Assert.Equal("Transparent sticker 12", TextOf(prediction, "alpha"));
     }
@@ -232,7 +232,7 @@ public sealed class InteractiveOcrTests : IClassFixture<InteractiveOcrTests.Shar
         var requests = Enumerable.Range(0, 24).Select(i => (Line: i % Lines.Length, Id: $"c{i}")).ToList();
 
         var answers = await Task.WhenAll(requests.Select(r => Task.Run(async () =>
-            await Backend.PredictAsync(Ocr.Interactive(_shared.Image, Ocr.Box(r.Id, Page.Lines[r.Line].Percent(Page.Width, Page.Height), Page.Width, Page.Height)),
+            await Backend.PredictAsync(OcrKit.Interactive(_shared.Image, OcrKit.Box(r.Id, Page.Lines[r.Line].Percent(Page.Width, Page.Height), Page.Width, Page.Height)),
                 CancellationToken.None))));
 
         for (var i = 0; i < requests.Count; i++) Assert.Equal(Lines[requests[i].Line], TextOf(Assert.Single(answers[i]), requests[i].Id));
@@ -247,9 +247,9 @@ public sealed class InteractiveOcrTests : IClassFixture<InteractiveOcrTests.Shar
         var box = Page.Lines[0].Percent(Page.Width, Page.Height);
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(async () =>
-            await Backend.PredictAsync(Ocr.Interactive(_shared.Image, Ocr.Box("x", box, Page.Width, Page.Height)), cancelled.Token));
+            await Backend.PredictAsync(OcrKit.Interactive(_shared.Image, OcrKit.Box("x", box, Page.Width, Page.Height)), cancelled.Token));
         // The engine went back to the pool: the next request still works.
-        Assert.Equal(Lines[0], TextOf(Assert.Single(await Backend.PredictAsync(Ocr.Interactive(_shared.Image, Ocr.Box("y", box, Page.Width, Page.Height)), CancellationToken.None)), "y"));
+        Assert.Equal(Lines[0], TextOf(Assert.Single(await Backend.PredictAsync(OcrKit.Interactive(_shared.Image, OcrKit.Box("y", box, Page.Width, Page.Height)), CancellationToken.None)), "y"));
     }
 
     [Fact]
@@ -258,10 +258,10 @@ public sealed class InteractiveOcrTests : IClassFixture<InteractiveOcrTests.Shar
         const string config = """
             <View><Image name="image" value="$ocr"/><RectangleLabels name="bbox" toName="image"><Label value="Text"/></RectangleLabels></View>
             """;
-        var box = Ocr.Box("n", Page.Lines[0].Percent(Page.Width, Page.Height), Page.Width, Page.Height);
+        var box = OcrKit.Box("n", Page.Lines[0].Percent(Page.Width, Page.Height), Page.Width, Page.Height);
 
         var error = await Assert.ThrowsAsync<LabelConfigException>(async () =>
-            await Backend.PredictAsync(Ocr.Context(config, [_shared.Image], new Sdk.Protocol.InteractiveContext { Result = [box] }), CancellationToken.None));
+            await Backend.PredictAsync(OcrKit.Context(config, [_shared.Image], new Sdk.Protocol.InteractiveContext { Result = [box] }), CancellationToken.None));
 
         Assert.Contains("TextArea", error.Message);
         Assert.Contains("'image'", error.Message);
@@ -270,10 +270,10 @@ public sealed class InteractiveOcrTests : IClassFixture<InteractiveOcrTests.Shar
     [Fact]
     public async Task Unreadable_image_is_a_clear_error_naming_the_task()
     {
-        var box = Ocr.Box("n", (10, 10, 20, 20), 100, 100);
+        var box = OcrKit.Box("n", (10, 10, 20, 20), 100, 100);
 
         var error = await Assert.ThrowsAsync<InvalidDataException>(async () =>
-            await Backend.PredictAsync(Ocr.Interactive(TextPage.DataUri("not an image"u8.ToArray()), box), CancellationToken.None));
+            await Backend.PredictAsync(OcrKit.Interactive(TextPage.DataUri("not an image"u8.ToArray()), box), CancellationToken.None));
 
         Assert.Contains("Task 500", error.Message);
         Assert.Contains("cannot decode", error.Message);
@@ -287,7 +287,7 @@ public sealed class InteractiveOcrTests : IClassFixture<InteractiveOcrTests.Shar
             """, PluginHost.Sdk.Json.SdkJson.Options)!;
 
         var error = await Assert.ThrowsAsync<InvalidDataException>(async () =>
-            await Backend.PredictAsync(Ocr.Interactive(_shared.Image, box), CancellationToken.None));
+            await Backend.PredictAsync(OcrKit.Interactive(_shared.Image, box), CancellationToken.None));
 
         Assert.Contains("value.width", error.Message);
     }

@@ -34,7 +34,7 @@ public sealed class RegionBoxTests
     }
 
     [Theory]
-    [InlineData(-5, -10, 20, 30, 0, 0, 15, 20)]      // past the top-left corner
+    [InlineData(-5, -10, 20, 30, 0, 0, 30, 40)]      // past the top-left corner
     [InlineData(90, 80, 20, 30, 180, 160, 20, 40)]   // past the bottom-right corner
     [InlineData(-10, -10, 120, 120, 0, 0, 200, 200)] // larger than the image
     public void Boxes_are_clipped_to_the_image(double x, double y, double w, double h, int left, int top, int width, int height)

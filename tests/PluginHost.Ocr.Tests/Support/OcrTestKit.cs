@@ -53,7 +53,7 @@ public sealed class TaskData : IDisposable
 }
 
 /// <summary>Builds OCR backends and requests the way the host does.</summary>
-public static class Ocr
+public static class OcrKit
 {
     /// <summary>Label Studio's OCR set-up, as the Python tesseract example documents it.</summary>
     public const string Config = """

@@ -78,7 +78,7 @@ public sealed class TextPage : IDisposable
             // Upright (x, y) → stored (y, W − x): a quarter turn counter-clockwise.
             canvas.SetMatrix(new SKMatrix(0, 1, 0, -1, 0, Width, 0, 0, 1));
             using var image = SKImage.FromBitmap(Bitmap);
-            canvas.DrawImage(image, 0, 0);
+            canvas.DrawImage(image, 0, 0, new SKSamplingOptions(SKFilterMode.Nearest));
         }
         return PluginHost.Detector.Tests.Support.TestImages.WithExifOrientation(Encode(sideways, SKEncodedImageFormat.Jpeg, 95), 6);
     }
