@@ -84,9 +84,6 @@ internal static unsafe partial class TesseractNative
     public static partial void TessBaseAPISetImage(TessBaseApiHandle handle, byte* imageData, int width, int height, int bytesPerPixel, int bytesPerLine);
 
     [LibraryImport(Library)]
-    public static partial void TessBaseAPISetRectangle(TessBaseApiHandle handle, int left, int top, int width, int height);
-
-    [LibraryImport(Library)]
     public static partial int TessBaseAPIRecognize(TessBaseApiHandle handle, IntPtr monitor);
 
     /// <summary>A UTF-8 string to free with <see cref="TessDeleteText"/>; null when nothing was recognised.</summary>
