@@ -23,14 +23,17 @@ public sealed class OcrBackend : ILabelStudioBackend, IBackendHealth, IDisposabl
     private readonly ILogger<OcrBackend> _logger;
     private readonly OcrSettings _settings = new();
     private readonly TesseractPool? _pool;
+    private readonly DecodedImageCache _images;
 
     public OcrBackend(IOptions<OcrSettings> options, ITaskDataResolver data, ILogger<OcrBackend> logger, BackendEnvironment environment)
     {
         _data = data;
         _logger = logger;
+        _images = new DecodedImageCache(0);
         try
         {
             _settings = ReadSettings(options);
+            _images = new DecodedImageCache(_settings.DecodedImageCacheMegapixels * 1_000_000L);
             var tessdata = TessdataLocation.Find(_settings.TessdataPath is { Length: > 0 } path ? environment.ResolvePath(path) : null);
             TesseractLibrary.EnsureLoaded(_settings.OpenMpThreadLimit, logger);
             tessdata.Check(_settings.Language);
@@ -62,6 +65,9 @@ public sealed class OcrBackend : ILabelStudioBackend, IBackendHealth, IDisposabl
     /// <summary>Engines created so far (tests and diagnostics).</summary>
     internal int EnginesCreated => _pool?.Created ?? 0;
 
+    /// <summary>Images decoded so far (the rest came from the decoded-image cache).</summary>
+    internal int ImagesDecoded => _images.Decodes;
+
     public async ValueTask<IReadOnlyList<Prediction>> PredictAsync(PredictContext context, CancellationToken cancellationToken)
     {
         var pool = _pool ?? throw new OcrConfigurationException(HealthError ?? "Tesseract is not loaded.");
@@ -84,7 +90,8 @@ public sealed class OcrBackend : ILabelStudioBackend, IBackendHealth, IDisposabl
         {
             var imageTag = OcrControls.Image(config, group.Key);
             var textArea = OcrControls.TextAreaFor(config, imageTag);
-            using var image = await LoadImageAsync(task, imageTag, context, cancellationToken).ConfigureAwait(false);
+            using var lease = await LoadImageAsync(task, imageTag, context, cancellationToken).ConfigureAwait(false);
+            var image = lease.Image;
             var drawn = group.ToList();
             var shapes = drawn.Select(b => DrawnBoxes.Echo(b, image.Width, image.Height)).ToList();
             var texts = await ReadBoxesAsync(pool, image, drawn, cancellationToken).ConfigureAwait(false);
@@ -143,8 +150,8 @@ public sealed class OcrBackend : ILabelStudioBackend, IBackendHealth, IDisposabl
                 using var image = await LoadImageAsync(task, target.Image, context, ct).ConfigureAwait(false);
                 List<OcrItem> items;
                 using (var lease = await pool.RentAsync(ct).ConfigureAwait(false))
-                    items = lease.Engine.ReadItems(image.Pixels(), _settings.BatchPageSegMode, level, ct);
-                found[w] = PageRegions(items, target, image.Width, image.Height);
+                    items = lease.Engine.ReadItems(image.Image.Pixels(), _settings.BatchPageSegMode, level, ct);
+                found[w] = PageRegions(items, target, image.Image.Width, image.Image.Height);
             }).ConfigureAwait(false);
 
         var predictions = new Prediction[context.Tasks.Count];
@@ -177,14 +184,14 @@ public sealed class OcrBackend : ILabelStudioBackend, IBackendHealth, IDisposabl
         return regions;
     }
 
-    private async Task<OcrImage> LoadImageAsync(LabelStudioTask task, ObjectTag imageTag, PredictContext context, CancellationToken cancellationToken)
+    private async Task<DecodedImageCache.Lease> LoadImageAsync(LabelStudioTask task, ObjectTag imageTag, PredictContext context, CancellationToken cancellationToken)
     {
         var value = task.GetData(imageTag.ValueKey)
             ?? throw new InvalidDataException($"Task {task.Id} has no data '{imageTag.ValueKey}' for image '{imageTag.Name}'.");
         var path = await _data.GetLocalPathAsync(value, task.Id, context.Project, cancellationToken).ConfigureAwait(false);
         try
         {
-            return OcrImage.Load(path, _settings.MaxImagePixels);
+            return _images.Get(path, bytes => OcrImage.Load(bytes, _settings.MaxImagePixels));
         }
         catch (InvalidDataException ex)
         {
@@ -214,5 +221,9 @@ public sealed class OcrBackend : ILabelStudioBackend, IBackendHealth, IDisposabl
         return settings;
     }
 
-    public void Dispose() => _pool?.Dispose();
+    public void Dispose()
+    {
+        _pool?.Dispose();
+        _images.Dispose();
+    }
 }

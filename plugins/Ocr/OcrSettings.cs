@@ -50,6 +50,9 @@ public sealed class OcrSettings
     /// <summary>Larger images are refused (a decompression bomb guard).</summary>
     public long MaxImagePixels { get; set; } = 100_000_000;
 
+    /// <summary>Decoded images kept for the next box on the same image, in megapixels (one byte each); 0 keeps none.</summary>
+    public int DecodedImageCacheMegapixels { get; set; } = 64;
+
     /// <summary>OpenMP threads per recognition (<c>OMP_THREAD_LIMIT</c>, set before libtesseract loads unless the
     /// environment has it; process-wide). 1 is fastest when requests run side by side; 0 leaves OpenMP alone.</summary>
     public int OpenMpThreadLimit { get; set; } = 1;
@@ -70,6 +73,7 @@ public sealed class OcrSettings
         if (MaxConcurrency is < 1 or > 256) throw Bad(nameof(MaxConcurrency), MaxConcurrency, "1–256");
         if (CropPadding is < 0 or > 1000) throw Bad(nameof(CropPadding), CropPadding, "0–1000");
         if (MaxImagePixels < 1) throw Bad(nameof(MaxImagePixels), MaxImagePixels, "a positive number of pixels");
+        if (DecodedImageCacheMegapixels is < 0 or > 100_000) throw Bad(nameof(DecodedImageCacheMegapixels), DecodedImageCacheMegapixels, "0–100000");
         if (OpenMpThreadLimit is < 0 or > 1024) throw Bad(nameof(OpenMpThreadLimit), OpenMpThreadLimit, "0–1024");
     }
 

@@ -23,11 +23,15 @@ internal sealed class OcrImage : IDisposable
 
     public int Height => _gray.Height;
 
-    /// <summary>Decodes <paramref name="path"/>; throws <see cref="InvalidDataException"/> for unreadable or oversized images.</summary>
-    public static OcrImage Load(string path, long maxPixels)
+    /// <summary>Decodes the file at <paramref name="path"/> (see <see cref="Load(byte[], long)"/>).</summary>
+    public static OcrImage Load(string path, long maxPixels) => Load(File.ReadAllBytes(path), maxPixels);
+
+    /// <summary>Decodes an encoded image; throws <see cref="InvalidDataException"/> for unreadable or oversized images.</summary>
+    public static OcrImage Load(byte[] encoded, long maxPixels)
     {
-        using var codec = SKCodec.Create(path, out var result)
-            ?? throw new InvalidDataException($"cannot decode the image ({result}): not a supported image format (PNG, JPEG, WebP, GIF, BMP).");
+        using var data = SKData.CreateCopy(encoded);
+        using var codec = SKCodec.Create(data)
+            ?? throw new InvalidDataException("cannot decode the image: not a supported image format (PNG, JPEG, WebP, GIF, BMP).");
         var raw = codec.Info;
         if (raw.Width <= 0 || raw.Height <= 0) throw new InvalidDataException("the image has no pixels.");
         if ((long)raw.Width * raw.Height > maxPixels)
@@ -161,8 +165,12 @@ internal sealed class OcrImage : IDisposable
         _ => SKMatrix.Identity,
     };
 
+    /// <summary>Whether the pixels were freed (tests of the cache).</summary>
+    internal bool IsDisposed { get; private set; }
+
     public void Dispose()
     {
+        IsDisposed = true;
         _image.Dispose();
         _gray.Dispose();
     }
