@@ -93,6 +93,9 @@ public sealed class OcrBackend : ILabelStudioBackend, IBackendHealth, IDisposabl
             using var lease = await LoadImageAsync(task, imageTag, context, cancellationToken).ConfigureAwait(false);
             var image = lease.Image;
             var drawn = group.ToList();
+            if (drawn.FirstOrDefault(b => b.OriginalWidth == image.Height && b.OriginalHeight == image.Width && image.Width != image.Height) is { } turned)
+                _logger.LogWarning("Task {Task}: the box was drawn on a {Width}x{Height} image but the image is {ActualWidth}x{ActualHeight} upright " +
+                    "(EXIF orientation applied); the crop may miss the text", task.Id, turned.OriginalWidth, turned.OriginalHeight, image.Width, image.Height);
             var shapes = drawn.Select(b => DrawnBoxes.Echo(b, image.Width, image.Height)).ToList();
             var texts = await ReadBoxesAsync(pool, image, drawn, cancellationToken).ConfigureAwait(false);
             for (var i = 0; i < drawn.Count; i++)

@@ -43,7 +43,7 @@ internal sealed class TesseractEngine : IDisposable
             foreach (var (name, value) in variables)
             {
                 if (TesseractNative.TessBaseAPISetVariable(api, name, value) == 0)
-                    throw new OcrConfigurationException($"Tesseract has no variable '{name}' (setting Variables:{name}).");
+                    throw new OcrConfigurationException($"Tesseract has no variable '{name}', or it can only be set at initialisation (setting Variables:{name}).");
             }
             return new TesseractEngine(api);
         }
