@@ -5,6 +5,7 @@ using PluginHost.Http;
 using PluginHost.Plugins;
 using PluginHost.State;
 using PluginHost.Training;
+using PluginHost.Training.LabelStudio;
 
 namespace PluginHost;
 
@@ -51,8 +52,20 @@ public static class PluginHostApp
         services.AddSingleton<ProjectStateStore>();
         services.AddSingleton<BackendActivator>();
         services.AddSingleton<BackendEndpoints>();
-        services.AddSingleton<IActiveModelLocator, NoActiveModels>();
-        services.AddSingleton<ITrainingService, TrainingUnavailable>();
+        services.AddSingleton<ModelStore>();
+        services.AddSingleton<IActiveModelLocator>(sp => sp.GetRequiredService<ModelStore>());
+        services.AddSingleton<AnnotationStore>();
+        services.AddSingleton<ModelActivator>();
+        services.AddSingleton<TrainingQueue>();
+        services.AddSingleton<TrainingJobRunner>();
+        services.AddSingleton<LabelStudioConnections>();
+        services.AddSingleton<ISetupObserver>(sp => sp.GetRequiredService<LabelStudioConnections>());
+        services.AddSingleton<LabelStudioClient>();
+        services.AddSingleton<TrainingService>();
+        services.AddSingleton<ITrainingService>(sp => sp.GetRequiredService<TrainingService>());
+        services.AddSingleton<ISetupObserver>(sp => sp.GetRequiredService<TrainingService>());
+        // Before the plugin source: stale staging folders go before any model loads.
+        services.AddHostedService<TrainingWorker>();
         services.AddHostedService<PluginFolderSource>();
     }
 }
