@@ -36,7 +36,7 @@ public static class TrainingRequests
         {"project":"{{project}}","schema":{{Escape(labelConfig)}},"hostname":"{{hostname}}","access_token":"{{token}}","extra_params":{{extraParams}}}
         """;
 
-    public static string Task(long id, string text, int project = 6) => $$"""
+    public static string TaskJson(long id, string text, int project = 6) => $$"""
         {"id":{{id}},"data":{"text":{{Escape(text)}}},"meta":{},"created_at":"2024-03-20T20:50:22.091Z","updated_at":"2024-03-20T20:51:02.155Z",
          "is_labeled":true,"overlap":1,"inner_id":{{id}},"total_annotations":1,"cancelled_annotations":0,"total_predictions":0,"comment_count":0,
          "unresolved_comment_count":0,"last_comment_updated_at":null,"project":{{project}},"updated_by":1,"file_upload":8,"comment_authors":[]}
@@ -64,7 +64,7 @@ public static class TrainingRequests
 
     public static string AnnotationCreated(long annotationId, long taskId, string text, IEnumerable<string> choices, string labelConfig = SentimentConfig,
         string fromName = "sentiment", bool cancelled = false, string action = "ANNOTATION_CREATED") => $$"""
-        {"action":"{{action}}","annotation":{{Annotation(annotationId, taskId, choices, fromName, cancelled)}},"task":{{Task(taskId, text)}},"project":{{Project(labelConfig)}}}
+        {"action":"{{action}}","annotation":{{Annotation(annotationId, taskId, choices, fromName, cancelled)}},"task":{{TaskJson(taskId, text)}},"project":{{Project(labelConfig)}}}
         """;
 
     public static string AnnotationsDeleted(params long[] ids) => $$"""
@@ -78,7 +78,7 @@ public static class TrainingRequests
     /// <summary>An exported task (ExportDataSerializer): the task with its annotations, as /train and the export API send it.</summary>
     public static string ExportedTask(long taskId, string text, IEnumerable<string> choices, long annotationId, string fromName = "sentiment", bool cancelled = false)
     {
-        var task = JsonNode.Parse(Task(taskId, text))!.AsObject();
+        var task = JsonNode.Parse(TaskJson(taskId, text))!.AsObject();
         task["annotations"] = new JsonArray(JsonNode.Parse(Annotation(annotationId, taskId, choices, fromName, cancelled)));
         task["predictions"] = new JsonArray();
         task["drafts"] = new JsonArray();
