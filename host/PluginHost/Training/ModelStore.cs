@@ -117,6 +117,22 @@ public sealed class ModelStore : IActiveModelLocator
         _active[(Key(backend), projectId)] = new ActiveModel(version.Name, version.Directory);
     }
 
+    /// <summary>Removes a version that never became active (renamed away first, so it never looks half there).</summary>
+    public void Delete(StoredVersion version)
+    {
+        var doomed = Path.Combine(Path.GetDirectoryName(version.Directory)!, StagingPrefix + "deleted-" + version.Name + "-" + Guid.NewGuid().ToString("N")[..6]);
+        try
+        {
+            Directory.Move(version.Directory, doomed);
+        }
+        catch (IOException ex)
+        {
+            _logger.LogWarning(ex, "Could not remove {Path}", version.Directory);
+            return;
+        }
+        DeleteStaging(doomed);
+    }
+
     /// <summary>Deletes the oldest versions beyond <paramref name="keep"/>, never the active one.</summary>
     public IReadOnlyList<string> Prune(string backend, string projectId, int keep)
     {

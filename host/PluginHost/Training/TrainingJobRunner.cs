@@ -39,6 +39,8 @@ public sealed class TrainingJobRunner(
         string? staging = null;
         StoredVersion? committed = null;
         var activated = false;
+        // The outcome is recorded only after the clean-up below: whoever sees the job finished sees the disk final.
+        Action finish = () => job.Fail("The job ended without an outcome.");
         job.Start();
         _logger.LogInformation("Training job {Job} started for {Backend}/{Project}", job.Id, job.Backend, job.Project.Id);
         try
@@ -86,35 +88,36 @@ public sealed class TrainingJobRunner(
                 activated = true;
                 var pruned = modelStore.Prune(job.Backend, job.Project.Id, settings.KeepVersions);
                 if (pruned.Count > 0) _logger.LogInformation("Pruned {Versions} of {Backend}/{Project}", string.Join(", ", pruned), job.Backend, job.Project.Id);
-                job.Succeed(modelVersion);
+                finish = () => job.Succeed(modelVersion);
                 _logger.LogInformation("Training job {Job} produced {ModelVersion} from {Examples} annotations in {Seconds:0.00} s",
                     job.Id, modelVersion, examples.Count, trainingSeconds);
             }
         }
         catch (OperationCanceledException) when (job.CancellationToken.IsCancellationRequested)
         {
-            job.MarkCancelled("Cancelled; the previous model version stays active.");
+            finish = () => job.MarkCancelled("Cancelled; the previous model version stays active.");
             _logger.LogInformation("Training job {Job} cancelled", job.Id);
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested)
         {
-            job.Fail($"Timed out after {settings.TimeoutMinutes} minutes (Backends:{job.Backend}:Training:TimeoutMinutes); the previous model version stays active.");
+            finish = () => job.Fail($"Timed out after {settings.TimeoutMinutes} minutes (Backends:{job.Backend}:Training:TimeoutMinutes); the previous model version stays active.");
         }
         catch (Exception ex) when (ex is TrainingDataException or LabelConfigException or LabelStudioApiException or ModelActivationException)
         {
-            job.Fail(ex.Message);
+            finish = () => job.Fail(ex.Message);
             _logger.LogWarning("Training job {Job} failed: {Error}", job.Id, ex.Message);
         }
         catch (Exception ex)
         {
-            job.Fail($"{ex.GetType().Name}: {ex.Message}");
+            finish = () => job.Fail($"{ex.GetType().Name}: {ex.Message}");
             _logger.LogError(ex, "Training job {Job} of {Backend}/{Project} failed", job.Id, job.Backend, job.Project.Id);
         }
         finally
         {
             if (staging is not null) modelStore.DeleteStaging(staging);
             // A version that never became active (cancelled or failed warm-up) is not kept as a rollback target.
-            if (committed is not null && !activated) modelStore.DeleteStaging(committed.Directory);
+            if (committed is not null && !activated) modelStore.Delete(committed);
+            finish();
         }
     }
 

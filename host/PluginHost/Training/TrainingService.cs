@@ -26,6 +26,7 @@ public sealed class TrainingService(
 {
     private readonly ConcurrentDictionary<(string Backend, string Project), int> _annotationsSinceJob = new();
     private readonly ConcurrentDictionary<(string Backend, string Project), string> _retrainRequestedFor = new();
+    private readonly ConcurrentDictionary<(string Backend, string Project), string> _lastSetupConfig = new();
 
     public Task<TrainingAnswer> OnWebhookAsync(BackendGeneration generation, WebhookEvent webhookEvent, CancellationToken cancellationToken)
     {
@@ -127,7 +128,10 @@ public sealed class TrainingService(
         if (!registry.TryGet(backend, out var slot) || slot.Current?.Trainable is null) return;
         try
         {
+            // Label Studio calls /setup before every batch predict: write only what changed.
+            if (_lastSetupConfig.TryGetValue((backend, project.Id), out var last) && last == xml) return;
             annotations.SaveLabelConfig(project.Id, xml);
+            _lastSetupConfig[(backend, project.Id)] = xml;
             RetrainIfLabelsChanged(backend, project, xml);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)

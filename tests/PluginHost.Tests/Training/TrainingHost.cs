@@ -58,6 +58,18 @@ public static class TrainingHost
         return job;
     }
 
+    /// <summary>Waits until no job runs or waits for the project (the worker releases a lane just after the job reports).</summary>
+    public static async Task WaitForIdleLaneAsync(this RunningHost host, string backend, string project)
+    {
+        var queue = host.Get<PluginHost.Training.TrainingQueue>();
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (queue.LaneOf(backend, project) != (null, null))
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"{backend}/{project} still has a job.");
+            await Task.Delay(10);
+        }
+    }
+
     public static IEnumerable<JsonNode> Results(JsonNode predictBody) => predictBody["results"]!.AsArray().Select(r => r!);
 
     public static string? FirstChoice(JsonNode result) => result["result"]!.AsArray().FirstOrDefault()?["value"]?["choices"]?[0]?.GetValue<string>();

@@ -162,6 +162,10 @@ public sealed class TrainingJobTests
         await SetDelayAsync(host, 60_000);
         var interrupted = await StartTrainingAsync(host);
         await host.WaitForStateAsync(Backend, interrupted, "running");
+        var projectDir = Path.Combine(host.ModelDir, Backend, "6");
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!Directory.GetDirectories(projectDir, ".staging-*").Any(d => File.Exists(Path.Combine(d, "partial.bin"))) && DateTime.UtcNow < deadline)
+            await Task.Delay(10);
 
         // What a kill leaves on disk: copy MODEL_DIR now, while the job writes its staging folder.
         var crashed = TempDirs.Create("crashed-models");

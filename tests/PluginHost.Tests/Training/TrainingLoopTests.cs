@@ -152,6 +152,7 @@ public sealed class TrainingLoopTests
         await using var host = await TrainingHost.StartAsync(settings: ("Backends:textclassifier:Training:DataSource", "Store"));
         await host.PostAsync($"{Backend}/setup", Setup(SentimentConfig));
         await host.TrainAndWaitAsync(Backend, Train(Sentiment));
+        await host.WaitForIdleLaneAsync(Backend, "6");
         // The same config again (Label Studio calls /setup before every batch): no retrain.
         await host.PostAsync($"{Backend}/setup", Setup(SentimentConfig));
         var queue = host.Get<PluginHost.Training.TrainingQueue>();
@@ -177,6 +178,7 @@ public sealed class TrainingLoopTests
         var (_, predicted) = await host.PostAsync($"{Backend}/predict", Predict(["okay, average, nothing special"], SentimentConfigWithNeutral));
         Assert.Equal("Neutral", TrainingHost.FirstChoice(TrainingHost.Results(predicted).Single()));
         // And once retrained, the same config does not retrain again.
+        await host.WaitForIdleLaneAsync(Backend, "6");
         await host.PostAsync($"{Backend}/setup", Setup(SentimentConfigWithNeutral));
         Assert.Equal((null, null), queue.LaneOf(Backend, "6"));
     }
