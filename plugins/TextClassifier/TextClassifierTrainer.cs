@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Reflection;
 using System.Text.Json;
 using Microsoft.ML;
 using Microsoft.ML.Data;
@@ -169,11 +170,21 @@ public static class TextClassifierTrainer
 
     internal static string Truncate(string text, int maxLength) => maxLength > 0 && text.Length > maxLength ? text[..maxLength] : text;
 
-    /// <summary>ML.NET stops a running Fit when its context is cancelled (the interface is not public; reached by reflection).</summary>
+    /// <summary>
+    /// Stops a running Fit: ML.NET's environment inside the context is cancelable (internal interface
+    /// <c>ICancelable</c>, reached by reflection), after which Fit throws <see cref="OperationCanceledException"/>.
+    /// </summary>
     private static void Cancel(MLContext ml)
     {
-        var method = typeof(MLContext).GetInterfaces().FirstOrDefault(i => i.Name == "ICancelable")?.GetMethod("CancelExecution");
-        method?.Invoke(ml, null);
+        const BindingFlags flags = BindingFlags.Instance | BindingFlags.NonPublic | BindingFlags.Public;
+        foreach (var field in typeof(MLContext).GetFields(flags))
+        {
+            var value = field.GetValue(ml);
+            var cancelable = value?.GetType().GetInterfaces().FirstOrDefault(i => i.Name == "ICancelable");
+            if (cancelable?.GetMethod("CancelExecution") is not { } cancel) continue;
+            cancel.Invoke(value, null);
+            return;
+        }
     }
 
     private sealed class LabelValue

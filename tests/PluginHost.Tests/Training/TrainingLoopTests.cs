@@ -183,3 +183,38 @@ public sealed class TrainingLoopTests
         Assert.Equal((null, null), queue.LaneOf(Backend, "6"));
     }
 }
+
+/// <summary>Cancelling a textclassifier job stops ML.NET mid-training rather than waiting for it to finish.</summary>
+public sealed class TextClassifierCancellationTests
+{
+    [Fact]
+    public async Task Deleting_a_running_job_stops_ml_net_training()
+    {
+        await using var host = await TrainingHost.StartAsync(settings:
+        [
+            ("Backends:textclassifier:Training:DataSource", "Store"),
+            // Big features on purpose: this training would take far longer than the test waits.
+            ("Backends:textclassifier:Settings:WordNgrams", "3"),
+            ("Backends:textclassifier:Settings:CharNgrams", "5"),
+        ]);
+        var random = new Random(7);
+        var words = Enumerable.Range(0, 3000).Select(i => $"w{i:x}").ToArray();
+        var data = Enumerable.Range(0, 4000).Select(i => (string.Join(' ', Enumerable.Range(0, 300).Select(_ => words[random.Next(words.Length)])), i % 2 == 0 ? "Positive" : "Negative"));
+        var (status, answer) = await host.PostAsync("textclassifier/train", TrainingRequests.Train(data));
+        Assert.Equal(201, status);
+        var id = answer["job"]!.GetValue<string>();
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while ((await host.GetAsync($"textclassifier/jobs/{id}")).Body["stage"]!.GetValue<string>() != "training" && DateTime.UtcNow < deadline)
+            await Task.Delay(20);
+        await Task.Delay(300);
+
+        var cancelledAt = System.Diagnostics.Stopwatch.StartNew();
+        using (var response = await host.Client.DeleteAsync($"textclassifier/jobs/{id}"))
+            Assert.Equal(202, (int)response.StatusCode);
+        var job = await host.WaitForJobAsync("textclassifier", id, TimeSpan.FromSeconds(20));
+        Assert.Equal("cancelled", job["state"]!.GetValue<string>());
+        Assert.True(cancelledAt.Elapsed < TimeSpan.FromSeconds(5), $"took {cancelledAt.Elapsed.TotalSeconds:F1} s to stop");
+        var (_, versions) = await host.GetAsync("textclassifier/versions");
+        Assert.Equal(["textclassifier-1.0.0"], versions["versions"]!.AsArray().Select(v => v!.GetValue<string>()));
+    }
+}
