@@ -58,8 +58,8 @@ public static class PluginHostApp
         services.AddSingleton<ModelActivator>();
         services.AddSingleton<TrainingQueue>();
         services.AddSingleton<TrainingJobRunner>();
-        services.AddSingleton<LabelStudioConnections>();
-        services.AddSingleton<ISetupObserver>(sp => sp.GetRequiredService<LabelStudioConnections>());
+        services.AddSingleton<LabelStudioSources>();
+        services.AddSingleton<ISetupObserver>(sp => sp.GetRequiredService<LabelStudioSources>());
         services.AddSingleton<LabelStudioClient>();
         services.AddSingleton<TrainingService>();
         services.AddSingleton<ITrainingService>(sp => sp.GetRequiredService<TrainingService>());

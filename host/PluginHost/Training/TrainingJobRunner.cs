@@ -20,7 +20,7 @@ public sealed class TrainingJobRunner(
     ModelActivator activator,
     ProjectStateStore states,
     LabelConfigCache labelConfigs,
-    LabelStudioConnections connections,
+    LabelStudioSources connections,
     LabelStudioClient labelStudio,
     IConfiguration configuration,
     ILoggerFactory loggerFactory)

@@ -12,22 +12,22 @@ using PluginHost.Sdk.Protocol;
 namespace PluginHost.Training.LabelStudio;
 
 /// <summary>Where and how to reach a Label Studio: its base URL and an API key (legacy token or personal access token).</summary>
-public sealed record LabelStudioConnection(Uri BaseUri, string ApiKey, string Source);
+public sealed record LabelStudioSource(Uri BaseUri, string ApiKey, string Source);
 
 /// <summary>
 /// Which Label Studio a project's annotations can be pulled from: <c>LABEL_STUDIO_URL</c> + <c>LABEL_STUDIO_API_KEY</c>
 /// when configured, else the <c>hostname</c> and <c>access_token</c> the project's last <c>/setup</c> carried.
 /// </summary>
-public sealed class LabelStudioConnections(IOptions<HostSettings> settings) : ISetupObserver
+public sealed class LabelStudioSources(IOptions<HostSettings> settings) : ISetupObserver
 {
-    private readonly ConcurrentDictionary<string, LabelStudioConnection> _fromSetup = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, LabelStudioSource> _fromSetup = new(StringComparer.Ordinal);
 
-    public LabelStudioConnection? For(string projectId)
+    public LabelStudioSource? For(string projectId)
     {
         var configured = settings.Value;
         if (configured.LabelStudioUrl.Length > 0 && configured.LabelStudioApiKey.Length > 0
             && Uri.TryCreate(configured.LabelStudioUrl, UriKind.Absolute, out var uri))
-            return new LabelStudioConnection(uri, configured.LabelStudioApiKey, "LABEL_STUDIO_URL");
+            return new LabelStudioSource(uri, configured.LabelStudioApiKey, "LABEL_STUDIO_URL");
         return _fromSetup.GetValueOrDefault(projectId);
     }
 
@@ -35,7 +35,7 @@ public sealed class LabelStudioConnections(IOptions<HostSettings> settings) : IS
     {
         if (request.Hostname is { Length: > 0 } host && request.AccessToken is { Length: > 0 } token
             && Uri.TryCreate(host, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https")
-            _fromSetup[project.Id] = new LabelStudioConnection(uri, token, "/setup");
+            _fromSetup[project.Id] = new LabelStudioSource(uri, token, "/setup");
     }
 }
 
@@ -68,7 +68,7 @@ public sealed class LabelStudioClient : IDisposable
         _logger = logger;
     }
 
-    public async Task<IReadOnlyList<LabelStudioTask>> ExportAnnotatedTasksAsync(LabelStudioConnection connection, string projectId, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<LabelStudioTask>> ExportAnnotatedTasksAsync(LabelStudioSource connection, string projectId, CancellationToken cancellationToken)
     {
         var path = $"/api/projects/{Uri.EscapeDataString(projectId)}/export?exportType=JSON&download_all_tasks=false";
         using var response = await SendAsync(connection, HttpMethod.Get, path, cancellationToken);
@@ -85,7 +85,7 @@ public sealed class LabelStudioClient : IDisposable
     }
 
     /// <summary>The project's label config (<c>GET /api/projects/{id}</c>), for jobs that know none.</summary>
-    public async Task<string?> GetLabelConfigAsync(LabelStudioConnection connection, string projectId, CancellationToken cancellationToken)
+    public async Task<string?> GetLabelConfigAsync(LabelStudioSource connection, string projectId, CancellationToken cancellationToken)
     {
         using var response = await SendAsync(connection, HttpMethod.Get, $"/api/projects/{Uri.EscapeDataString(projectId)}", cancellationToken);
         using var document = await JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync(cancellationToken), cancellationToken: cancellationToken);
@@ -93,7 +93,7 @@ public sealed class LabelStudioClient : IDisposable
             && config.ValueKind == JsonValueKind.String ? config.GetString() : null;
     }
 
-    private async Task<HttpResponseMessage> SendAsync(LabelStudioConnection connection, HttpMethod method, string path, CancellationToken cancellationToken)
+    private async Task<HttpResponseMessage> SendAsync(LabelStudioSource connection, HttpMethod method, string path, CancellationToken cancellationToken)
     {
         var uri = Combine(connection.BaseUri, path);
         var isPat = PersonalAccessToken.Looks(connection.ApiKey);
@@ -132,7 +132,7 @@ public sealed class LabelStudioClient : IDisposable
         }
     }
 
-    private async Task<string> AccessTokenAsync(LabelStudioConnection connection, CancellationToken cancellationToken)
+    private async Task<string> AccessTokenAsync(LabelStudioSource connection, CancellationToken cancellationToken)
     {
         if (_accessTokens.TryGetValue(connection.ApiKey, out var cached)) return cached;
         var uri = Combine(connection.BaseUri, "/api/token/refresh/");
