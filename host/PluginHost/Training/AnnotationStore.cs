@@ -16,30 +16,14 @@ namespace PluginHost.Training;
 public sealed class AnnotationStore
 {
     private readonly string _connectionString;
+    private readonly Lazy<bool> _schema;
 
     public AnnotationStore(HostPaths paths)
     {
-        Directory.CreateDirectory(paths.ModelDir);
         Path = System.IO.Path.Combine(paths.ModelDir, "annotations.db");
         _connectionString = new SqliteConnectionStringBuilder { DataSource = Path, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = true, DefaultTimeout = 30 }.ToString();
-        using var connection = Open();
-        Execute(connection, """
-            PRAGMA journal_mode=WAL;
-            PRAGMA synchronous=NORMAL;
-            CREATE TABLE IF NOT EXISTS tasks (
-              project TEXT NOT NULL, task_id INTEGER NOT NULL, json TEXT NOT NULL, updated_at TEXT NOT NULL,
-              PRIMARY KEY (project, task_id));
-            CREATE TABLE IF NOT EXISTS annotations (
-              project TEXT NOT NULL, annotation_id INTEGER NOT NULL, task_id INTEGER NOT NULL, json TEXT NOT NULL,
-              was_cancelled INTEGER NOT NULL, updated_at TEXT NOT NULL,
-              PRIMARY KEY (project, annotation_id));
-            CREATE INDEX IF NOT EXISTS annotations_by_task ON annotations (project, task_id);
-            CREATE TABLE IF NOT EXISTS projects (
-              project TEXT PRIMARY KEY, label_config TEXT, updated_at TEXT NOT NULL);
-            CREATE TABLE IF NOT EXISTS jobs (
-              id TEXT PRIMARY KEY, backend TEXT NOT NULL, project TEXT NOT NULL, state TEXT NOT NULL, json TEXT NOT NULL,
-              updated_at TEXT NOT NULL);
-            """);
+        // Created on first use, so a host whose MODEL_DIR is not writable still starts and serves predictions.
+        _schema = new Lazy<bool>(CreateSchema, LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
     public string Path { get; }
@@ -241,9 +225,42 @@ public sealed class AnnotationStore
 
     private SqliteConnection Open()
     {
-        var connection = new SqliteConnection(_connectionString);
+        try
+        {
+            _ = _schema.Value;
+            var connection = new SqliteConnection(_connectionString);
+            connection.Open();
+            return connection;
+        }
+        catch (Exception ex) when (ex is SqliteException or IOException or UnauthorizedAccessException)
+        {
+            throw new AnnotationStoreException($"The annotation store {Path} cannot be opened: {ex.Message} (MODEL_DIR must be writable).", ex);
+        }
+    }
+
+    private bool CreateSchema()
+    {
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
+        using var connection = new SqliteConnection(_connectionString);
         connection.Open();
-        return connection;
+        Execute(connection, """
+            PRAGMA journal_mode=WAL;
+            PRAGMA synchronous=NORMAL;
+            CREATE TABLE IF NOT EXISTS tasks (
+              project TEXT NOT NULL, task_id INTEGER NOT NULL, json TEXT NOT NULL, updated_at TEXT NOT NULL,
+              PRIMARY KEY (project, task_id));
+            CREATE TABLE IF NOT EXISTS annotations (
+              project TEXT NOT NULL, annotation_id INTEGER NOT NULL, task_id INTEGER NOT NULL, json TEXT NOT NULL,
+              was_cancelled INTEGER NOT NULL, updated_at TEXT NOT NULL,
+              PRIMARY KEY (project, annotation_id));
+            CREATE INDEX IF NOT EXISTS annotations_by_task ON annotations (project, task_id);
+            CREATE TABLE IF NOT EXISTS projects (
+              project TEXT PRIMARY KEY, label_config TEXT, updated_at TEXT NOT NULL);
+            CREATE TABLE IF NOT EXISTS jobs (
+              id TEXT PRIMARY KEY, backend TEXT NOT NULL, project TEXT NOT NULL, state TEXT NOT NULL, json TEXT NOT NULL,
+              updated_at TEXT NOT NULL);
+            """);
+        return true;
     }
 
     private static void Execute(SqliteConnection connection, string sql, SqliteTransaction? transaction = null, params (string Name, object Value)[] parameters)
@@ -260,3 +277,6 @@ public sealed class AnnotationStore
 
 /// <summary>Training data that cannot be used; the message says what is wrong.</summary>
 public sealed class TrainingDataException(string message, Exception? inner = null) : Exception(message, inner);
+
+/// <summary>The annotation store cannot be used (e.g. MODEL_DIR is read-only): a host problem, not bad input.</summary>
+public sealed class AnnotationStoreException(string message, Exception? inner = null) : Exception(message, inner);

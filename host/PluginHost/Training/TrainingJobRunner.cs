@@ -102,7 +102,7 @@ public sealed class TrainingJobRunner(
         {
             finish = () => job.Fail($"Timed out after {settings.TimeoutMinutes} minutes (Backends:{job.Backend}:Training:TimeoutMinutes); the previous model version stays active.");
         }
-        catch (Exception ex) when (ex is TrainingDataException or LabelConfigException or LabelStudioApiException or ModelActivationException)
+        catch (Exception ex) when (ex is TrainingDataException or LabelConfigException or LabelStudioApiException or ModelActivationException or AnnotationStoreException)
         {
             finish = () => job.Fail(ex.Message);
             _logger.LogWarning("Training job {Job} failed: {Error}", job.Id, ex.Message);

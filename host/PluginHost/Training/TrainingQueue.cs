@@ -210,6 +210,7 @@ internal sealed class TrainingWorker(
     TrainingQueue queue,
     TrainingJobRunner runner,
     ModelStore modelStore,
+    AnnotationStore store,
     IConfiguration configuration,
     ILogger<TrainingWorker> logger) : IHostedService
 {
@@ -219,10 +220,18 @@ internal sealed class TrainingWorker(
     public Task StartAsync(CancellationToken cancellationToken)
     {
         var settings = configuration.GetSection(HostTrainingSettings.Section).Get<HostTrainingSettings>() ?? new HostTrainingSettings();
-        var cleaned = modelStore.CleanStaging();
-        var interrupted = queue.FailInterrupted();
-        if (cleaned + interrupted > 0)
-            logger.LogWarning("Recovered from an interrupted run: removed {Staging} unfinished model folders, marked {Jobs} jobs failed", cleaned, interrupted);
+        try
+        {
+            var cleaned = modelStore.CleanStaging();
+            var interrupted = File.Exists(store.Path) ? queue.FailInterrupted() : 0;
+            if (cleaned + interrupted > 0)
+                logger.LogWarning("Recovered from an interrupted run: removed {Staging} unfinished model folders, marked {Jobs} jobs failed", cleaned, interrupted);
+        }
+        catch (Exception ex)
+        {
+            // Recovery is housekeeping: the host must start and serve predictions even when MODEL_DIR misbehaves.
+            logger.LogError(ex, "Could not clean up after an interrupted run");
+        }
         for (var i = 0; i < Math.Max(1, settings.Workers); i++)
             _threads.Add(LowPriorityThread.Start($"training-{i}", settings.Nice, WorkLoop, logger));
         return Task.CompletedTask;

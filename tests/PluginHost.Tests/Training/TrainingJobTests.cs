@@ -188,6 +188,22 @@ public sealed class TrainingJobTests
     }
 
     [Fact]
+    public async Task An_unusable_model_directory_fails_training_requests_clearly_but_predictions_still_work()
+    {
+        // A file where MODEL_DIR should be: nothing can be created under it (root ignores permissions, so no chmod).
+        var notADirectory = Path.Combine(TempDirs.Create("broken"), "models");
+        await File.WriteAllTextAsync(notADirectory, "not a folder");
+        await using var host = await StartAsync(notADirectory, ("Backends:slowtrainer:Training:DataSource", "Store"));
+
+        var (predictStatus, predicted) = await host.PostAsync($"{Backend}/predict", Predict(["still answers"]));
+        Assert.Equal(200, predictStatus);
+        Assert.Equal("slowtrainer-1.0.0", TrainingHost.Results(predicted).Single()["model_version"]!.GetValue<string>());
+        var (status, error) = await host.PostAsync($"{Backend}/webhook", AnnotationCreated(1, 1, "text", ["Positive"]));
+        Assert.Equal(500, status);
+        Assert.Contains("annotation store", error["detail"]!.GetValue<string>());
+    }
+
+    [Fact]
     public void Training_threads_run_at_a_lower_priority()
     {
         int? nice = null;
