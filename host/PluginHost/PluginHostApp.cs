@@ -1,8 +1,10 @@
 using Microsoft.Extensions.Options;
 using PluginHost.Backends;
 using PluginHost.Configuration;
+using PluginHost.Data;
 using PluginHost.Http;
 using PluginHost.Plugins;
+using PluginHost.Scripts;
 using PluginHost.State;
 using PluginHost.Training;
 using PluginHost.Training.LabelStudio;
@@ -17,7 +19,8 @@ public static class PluginHostApp
     public static WebApplication Create(string[] args, IDictionary<string, string?>? overrides = null)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
-        builder.Configuration.AddJsonFile("appsettings.json", optional: true);
+        // The slim builder already reads appsettings.json (reloaded on change: editing the Backends section re-creates
+        // the affected backends, docs/plugins.md); the Python SDK's names and the command line override it.
         builder.Configuration.AddInMemoryCollection(EnvironmentAliases.Read(Environment.GetEnvironmentVariable));
         builder.Configuration.AddCommandLine(args);
         if (overrides is not null) builder.Configuration.AddInMemoryCollection(overrides);
@@ -29,6 +32,7 @@ public static class PluginHostApp
 
         var settings = builder.Configuration.GetSection(HostSettings.Section).Get<HostSettings>() ?? new HostSettings();
         builder.Services.Configure<HostSettings>(builder.Configuration.GetSection(HostSettings.Section));
+        builder.Services.Configure<PluginWatchSettings>(builder.Configuration.GetSection(HostSettings.Section));
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
@@ -36,6 +40,7 @@ public static class PluginHostApp
             kestrel.Listen(System.Net.IPAddress.Parse(settings.Host), settings.Port);
         });
         AddPluginHost(builder.Services);
+        builder.Services.AddTaskDataForBackends(builder.Configuration);
 
         var app = builder.Build();
         app.UseMiddleware<JsonErrorMiddleware>();
@@ -67,5 +72,8 @@ public static class PluginHostApp
         // Before the plugin source: stale staging folders go before any model loads.
         services.AddHostedService<TrainingWorker>();
         services.AddHostedService<PluginFolderSource>();
+        services.AddOptions<ScriptOptions>().BindConfiguration(HostSettings.Section);
+        services.AddSingleton<ScriptSource>();
+        services.AddHostedService(sp => sp.GetRequiredService<ScriptSource>());
     }
 }

@@ -34,6 +34,7 @@ public sealed class SubstringMatchingBackend(IOptions<SubstringSettings> setting
             var text = task.GetData(DataKeyOf(context, prompt));
             if (string.IsNullOrEmpty(text)) continue;
             var labels = prompt.GetLabels();
+            if (labels.Count == 0) continue; // nothing to copy onto the occurrences
             var type = string.IsNullOrEmpty(prompt.Type) ? "labels" : prompt.Type;
             foreach (var match in SubstringMatcher.FindAll(text, needle, options))
             {

@@ -44,6 +44,8 @@ public sealed class RunningHost : IAsyncDisposable
             ["PluginHost:Port"] = "0",
             ["PluginHost:ModelDir"] = modelDir,
             ["PluginHost:DefaultBackend"] = "substring",
+            // An empty scripts folder unless a test brings scripts: the repository's examples would add backends.
+            ["PluginHost:ScriptsDir"] = TempDirs.Create("scripts"),
             ["Logging:LogLevel:Default"] = "Warning",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) overrides[key] = value;

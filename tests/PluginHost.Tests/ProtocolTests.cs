@@ -1,5 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using PluginHost.Sdk.LabelConfigs;
+using PluginHost.Sdk.Predictions;
 using static PluginHost.Tests.LabelStudioRequests;
 
 namespace PluginHost.Tests;
@@ -51,6 +53,9 @@ public sealed class ProtocolTests(SharedHost fixture) : IClassFixture<SharedHost
         }
         Assert.Equal(regions.Count, regions.Select(r => (string?)r!["id"]).Distinct().Count());
         Assert.StartsWith("substring-", (string?)prediction["model_version"]);
+        // What Label Studio's prediction validation would say.
+        using var json = System.Text.Json.JsonDocument.Parse(prediction.ToJsonString());
+        Assert.Empty(PredictionValidator.Validate(json.RootElement, LabelConfig.Parse(NerConfig)));
     }
 
     [Fact]

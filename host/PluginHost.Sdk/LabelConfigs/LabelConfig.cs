@@ -9,13 +9,8 @@ namespace PluginHost.Sdk.LabelConfigs;
 /// </summary>
 public sealed class LabelConfig
 {
-    private static readonly HashSet<string> ObjectTagNames = new(StringComparer.OrdinalIgnoreCase)
-    {
-        "Text", "HyperText", "Image", "Audio", "AudioPlus", "Video", "Paragraphs", "Table", "TimeSeries", "Pdf",
-        "Markdown", "List", "Ranker",
-    };
-
-    private static readonly HashSet<string> LayoutTagNames = new(StringComparer.OrdinalIgnoreCase)
+    /// <summary>Tags that never are controls even with <c>name</c> and <c>toName</c> (Label Studio skips <c>Filter</c>).</summary>
+    private static readonly HashSet<string> LayoutTagNames = new(StringComparer.Ordinal)
     {
         "View", "Header", "Style", "Filter", "Collapse", "Shortcut",
     };
@@ -23,11 +18,12 @@ public sealed class LabelConfig
     private readonly Dictionary<string, ControlTag> _controlsByName;
     private readonly Dictionary<string, ObjectTag> _objectsByName;
 
-    private LabelConfig(string xml, List<ControlTag> controls, List<ObjectTag> objects)
+    private LabelConfig(string xml, List<ControlTag> controls, List<ObjectTag> objects, List<string> relationLabels)
     {
         Xml = xml;
         Controls = controls;
         Objects = objects;
+        RelationLabels = relationLabels;
         _objectsByName = objects.GroupBy(o => o.Name).ToDictionary(g => g.Key, g => g.First());
         _controlsByName = controls.GroupBy(c => c.Name).ToDictionary(g => g.Key, g => g.First());
         foreach (var control in controls)
@@ -39,6 +35,9 @@ public sealed class LabelConfig
     public IReadOnlyList<ControlTag> Controls { get; }
 
     public IReadOnlyList<ObjectTag> Objects { get; }
+
+    /// <summary>The values of <c>&lt;Relations&gt;&lt;Relation value="…"/&gt;&lt;/Relations&gt;</c>: the labels relations may carry.</summary>
+    public IReadOnlyList<string> RelationLabels { get; }
 
     public ControlTag? GetControl(string name) => _controlsByName.GetValueOrDefault(name);
 
@@ -62,7 +61,12 @@ public sealed class LabelConfig
         return null;
     }
 
-    /// <summary>Parses a config; throws <see cref="LabelConfigException"/> with a readable message.</summary>
+    /// <summary>
+    /// Parses a config; throws <see cref="LabelConfigException"/> with a readable message. Follows Label Studio's
+    /// <c>LabelInterface.parse</c>: a control is any tag with <c>name</c> and <c>toName</c> (except <c>Filter</c>), an
+    /// object any other tag with <c>name</c> and <c>value</c> (or <c>valueList</c>), and a <c>Label</c>/<c>Choice</c>
+    /// belongs to the nearest enclosing control, however deep (nested Views, nested Taxonomy choices).
+    /// </summary>
     public static LabelConfig Parse(string? xml)
     {
         if (string.IsNullOrWhiteSpace(xml)) throw new LabelConfigException("The label config is empty.");
@@ -76,7 +80,8 @@ public sealed class LabelConfig
         };
         var controls = new List<ControlTag>();
         var objects = new List<ObjectTag>();
-        var open = new Stack<ControlTag?>();
+        var relationLabels = new List<string>();
+        var open = new Stack<Scope>();
         try
         {
             using var reader = XmlReader.Create(new StringReader(xml), settings);
@@ -92,23 +97,35 @@ public sealed class LabelConfig
                 sawRoot = true;
                 var tag = reader.LocalName;
                 var attributes = ReadAttributes(reader);
-                var parentControl = open.Count > 0 ? open.Peek() : null;
-                ControlTag? current = parentControl;
-                if (tag is "Label" or "Choice" && parentControl is not null)
+                var parent = open.Count > 0 ? open.Peek() : default;
+                var scope = parent;
+                if (tag is "Label" or "Choice" or "Relation" && parent.Control is not null)
                 {
-                    parentControl.AddLabel(new LabelDefinition(tag, attributes));
+                    // Label Studio skips labels with neither value nor alias.
+                    if (LabelDefinition.TryCreate(tag, attributes, parent.Label) is { } label)
+                    {
+                        parent.Control.AddLabel(label);
+                        scope = parent with { Label = label };
+                    }
                 }
-                else if (ObjectTagNames.Contains(tag) && attributes.ContainsKey("value") && !attributes.ContainsKey("toName"))
+                else if (tag == "Relation" && parent.InRelations)
+                {
+                    if (LabelDefinition.TryCreate(tag, attributes, null) is { } relation && !relationLabels.Contains(relation.Value))
+                        relationLabels.Add(relation.Value);
+                }
+                else if (IsControl(tag, attributes))
+                {
+                    var control = new ControlTag(tag, attributes);
+                    controls.Add(control);
+                    scope = new Scope(control, null, parent.InRelations);
+                }
+                else if (IsObject(attributes))
                 {
                     objects.Add(new ObjectTag(tag, attributes));
                 }
-                else if (attributes.ContainsKey("toName") && attributes.ContainsKey("name") && !LayoutTagNames.Contains(tag))
-                {
-                    current = new ControlTag(tag, attributes);
-                    controls.Add(current);
-                }
+                if (tag == "Relations") scope = scope with { InRelations = true };
                 if (reader.IsEmptyElement) continue;
-                open.Push(current);
+                open.Push(scope);
             }
             if (!sawRoot) throw new LabelConfigException("The label config has no root element.");
         }
@@ -116,8 +133,21 @@ public sealed class LabelConfig
         {
             throw new LabelConfigException($"The label config is not valid XML: {ex.Message}", ex);
         }
-        return new LabelConfig(xml, controls, objects);
+        return new LabelConfig(xml, controls, objects, relationLabels);
     }
+
+    private static bool IsControl(string tag, Dictionary<string, string> attributes) =>
+        !string.IsNullOrEmpty(attributes.GetValueOrDefault("name"))
+        && !string.IsNullOrEmpty(attributes.GetValueOrDefault("toName"))
+        && !LayoutTagNames.Contains(tag);
+
+    private static bool IsObject(Dictionary<string, string> attributes) =>
+        !string.IsNullOrEmpty(attributes.GetValueOrDefault("name"))
+        && (!string.IsNullOrEmpty(attributes.GetValueOrDefault("value")) || !string.IsNullOrEmpty(attributes.GetValueOrDefault("valueList")));
+
+    /// <summary>What an open element is inside of: the control its labels belong to, the label (for nested
+    /// Taxonomy choices) and whether it sits in a <c>Relations</c> block.</summary>
+    private readonly record struct Scope(ControlTag? Control, LabelDefinition? Label, bool InRelations);
 
     public static bool TryParse(string? xml, out LabelConfig? config, out string? error)
     {
@@ -156,7 +186,8 @@ public sealed class ObjectTag
         Tag = tag;
         Attributes = attributes;
         Name = attributes.GetValueOrDefault("name") ?? "";
-        Value = attributes.GetValueOrDefault("value") ?? "";
+        // An image list reads its URLs from valueList="$images".
+        Value = attributes.GetValueOrDefault("valueList") is { Length: > 0 } list ? list : attributes.GetValueOrDefault("value") ?? "";
         ValueKey = Value.StartsWith('$') ? Value[1..] : Value;
     }
 
@@ -174,6 +205,9 @@ public sealed class ObjectTag
     /// <summary>The task data key the object reads: <c>text</c> for <c>value="$text"</c>.</summary>
     public string ValueKey { get; }
 
+    /// <summary>True when the value is a task variable (<c>$text</c>) rather than a literal.</summary>
+    public bool ValueIsVariable => Value.Length > 1 && Value[0] == '$' && !Value.AsSpan(1).ContainsAny(' ', ',');
+
     public IReadOnlyDictionary<string, string> Attributes { get; }
 }
 
@@ -182,6 +216,8 @@ public sealed class ControlTag
 {
     private readonly List<LabelDefinition> _labels = [];
     private LabelMap? _labelMap;
+    private IReadOnlyList<string>? _labelValues;
+    private HashSet<string>? _labelSet;
 
     internal ControlTag(string tag, IReadOnlyDictionary<string, string> attributes)
     {
@@ -212,8 +248,20 @@ public sealed class ControlTag
     /// <summary>The control's <c>&lt;Label&gt;</c> or <c>&lt;Choice&gt;</c> children, in order.</summary>
     public IReadOnlyList<LabelDefinition> Labels => _labels;
 
-    /// <summary>The label values, in order.</summary>
-    public IReadOnlyList<string> LabelValues => _labels.Select(l => l.Value).ToList();
+    /// <summary>The label values, in order, each once (Label Studio keys labels by value).</summary>
+    public IReadOnlyList<string> LabelValues => _labelValues ??= _labels.Select(l => l.Value).Distinct(StringComparer.Ordinal).ToList();
+
+    /// <summary>Whether <paramref name="value"/> is one of <see cref="LabelValues"/> (exact match).</summary>
+    public bool HasLabel(string value) => (_labelSet ??= new HashSet<string>(LabelValues, StringComparer.Ordinal)).Contains(value);
+
+    /// <summary><c>choice="multiple"</c>: several choices (or labels) may be selected at once.</summary>
+    public bool IsMultipleChoice => Attribute("choice") == "multiple";
+
+    /// <summary><c>perRegion="true"</c>: the control annotates regions (e.g. an OCR TextArea per box), not the whole object.</summary>
+    public bool IsPerRegion => string.Equals(Attribute("perRegion"), "true", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>The task data key of dynamic labels or choices (<c>value="$options"</c>), or null for static ones.</summary>
+    public string? DynamicValueKey => Attribute("value") is { Length: > 1 } v && v[0] == '$' ? v[1..] : null;
 
     public string? Attribute(string name) => Attributes.GetValueOrDefault(name);
 
@@ -228,29 +276,70 @@ public sealed class ControlTag
     {
         _labels.Add(label);
         _labelMap = null;
+        _labelValues = null;
+        _labelSet = null;
     }
 }
 
-/// <summary>A <c>&lt;Label&gt;</c> or <c>&lt;Choice&gt;</c>: its value and attributes such as <c>predicted_values</c>.</summary>
+/// <summary>
+/// A <c>&lt;Label&gt;</c>, <c>&lt;Choice&gt;</c> or <c>&lt;Relation&gt;</c>: its value and attributes such as
+/// <c>predicted_values</c>, <c>background</c> or <c>model_score_threshold</c>.
+/// </summary>
 public sealed class LabelDefinition
 {
-    internal LabelDefinition(string tag, IReadOnlyDictionary<string, string> attributes)
+    private LabelDefinition(string tag, IReadOnlyDictionary<string, string> attributes, string value, LabelDefinition? parent)
     {
         Tag = tag;
         Attributes = attributes;
-        Value = attributes.GetValueOrDefault("value") ?? attributes.GetValueOrDefault("alias") ?? "";
+        Value = value;
+        Parent = parent;
         PredictedValues = (attributes.GetValueOrDefault("predicted_values") ?? "")
             .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
     }
 
+    internal static LabelDefinition? TryCreate(string tag, IReadOnlyDictionary<string, string> attributes, LabelDefinition? parent)
+    {
+        // As Label Studio: the alias, when set, is what results carry; else the value.
+        var value = attributes.GetValueOrDefault("alias") is { Length: > 0 } alias ? alias : attributes.GetValueOrDefault("value");
+        return string.IsNullOrEmpty(value) ? null : new LabelDefinition(tag, attributes, value, parent);
+    }
+
     public string Tag { get; }
 
+    /// <summary>What results carry for this label: the <c>alias</c> when set, else the <c>value</c>.</summary>
     public string Value { get; }
+
+    /// <summary>The text shown to annotators: the <c>value</c> attribute (may differ from <see cref="Value"/> when aliased).</summary>
+    public string Caption => Attributes.GetValueOrDefault("value") ?? Value;
+
+    /// <summary>The <c>background</c> colour, e.g. <c>#FF0000</c> or <c>rgba(255,0,0,0.7)</c>.</summary>
+    public string? Background => Attributes.GetValueOrDefault("background");
 
     /// <summary>Model output names declared with <c>predicted_values="car, truck"</c>.</summary>
     public IReadOnlyList<string> PredictedValues { get; }
 
+    /// <summary>The enclosing choice in a nested <c>Taxonomy</c>, else null.</summary>
+    public LabelDefinition? Parent { get; }
+
+    /// <summary>The path from the taxonomy root to this choice (just this value for flat labels): one <c>taxonomy</c> path.</summary>
+    public IReadOnlyList<string> Path
+    {
+        get
+        {
+            var path = new List<string>();
+            for (var node = this; node is not null; node = node.Parent) path.Add(node.Value);
+            path.Reverse();
+            return path;
+        }
+    }
+
     public IReadOnlyDictionary<string, string> Attributes { get; }
+
+    public string? Attribute(string name) => Attributes.GetValueOrDefault(name);
+
+    /// <summary>A numeric attribute such as <c>model_score_threshold</c>, or null when absent or not a number.</summary>
+    public double? NumberAttribute(string name) =>
+        Attributes.TryGetValue(name, out var s) && double.TryParse(s, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var d) ? d : null;
 }
 
 /// <summary>

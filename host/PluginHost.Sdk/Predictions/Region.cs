@@ -12,8 +12,10 @@ public sealed class Region
     /// <summary>Needed by relations, per-region TextAreas and grouping.</summary>
     public string? Id { get; init; }
 
+    /// <summary>The control's name. Empty for relations, which Label Studio writes without it.</summary>
     public required string FromName { get; init; }
 
+    /// <summary>The object's name. Empty for relations.</summary>
     public required string ToName { get; init; }
 
     /// <summary>The control tag, lowercased: <c>choices</c>, <c>labels</c>, <c>rectanglelabels</c>, <c>relation</c>…</summary>
@@ -68,7 +70,11 @@ public sealed class RegionValue
     public int? Start { get; init; }
     public int? End { get; init; }
     public string? Text { get; init; }
+
+    /// <summary>Written as a string <c>start</c>: the XPath of a HyperText span or the paragraph index of a Paragraphs span.</summary>
     public string? StartOffsetPath { get; init; }
+
+    /// <summary>Written as a string <c>end</c> (see <see cref="StartOffsetPath"/>).</summary>
     public string? EndOffsetPath { get; init; }
     public int? StartOffset { get; init; }
     public int? EndOffset { get; init; }
@@ -95,7 +101,11 @@ public sealed class RegionValue
     public double? Rating { get; init; }
     public double? Number { get; init; }
     public string? DateTime { get; init; }
+    /// <summary>Written as <c>rank</c>; kept for compatibility. Label Studio's <c>Ranker</c> writes <see cref="Ranker"/>.</summary>
     public IReadOnlyList<string>? Rank { get; init; }
+
+    /// <summary>Written as <c>ranker: {"&lt;name or bucket&gt;": [ids…]}</c>, the shape Label Studio's Ranker saves.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>>? Ranker { get; init; }
     public string? Selected { get; init; }
 
     // Time series and timelines.

@@ -17,8 +17,9 @@ internal sealed class RegionJsonConverter : JsonConverter<Region>
     {
         w.WriteStartObject();
         if (r.Id is not null) w.WriteString("id", r.Id);
-        w.WriteString("from_name", r.FromName);
-        w.WriteString("to_name", r.ToName);
+        // Relations carry no control or object: Label Studio writes them without from_name/to_name.
+        if (r.FromName.Length > 0 || r.Type != "relation") w.WriteString("from_name", r.FromName);
+        if (r.ToName.Length > 0 || r.Type != "relation") w.WriteString("to_name", r.ToName);
         w.WriteString("type", r.Type);
         if (r.Value is not null)
         {
@@ -100,6 +101,12 @@ internal sealed class RegionJsonConverter : JsonConverter<Region>
         WriteNumber(w, "number", v.Number);
         if (v.DateTime is not null) w.WriteString("datetime", v.DateTime);
         if (v.Rank is not null) WriteStrings(w, "rank", v.Rank);
+        if (v.Ranker is not null)
+        {
+            w.WriteStartObject("ranker");
+            foreach (var (bucket, ids) in v.Ranker) WriteStrings(w, bucket, ids);
+            w.WriteEndObject();
+        }
         if (v.Selected is not null) w.WriteString("selected", v.Selected);
         if (v.Instant is { } instant) w.WriteBoolean("instant", instant);
         if (v.Ranges is not null)

@@ -102,7 +102,7 @@ public sealed class BackendActivator(
             ? new ProjectModels(definition.Name, version, trainable, modelLocator, logger)
             : null;
         cancellationToken.ThrowIfCancellationRequested();
-        return new BackendGeneration(definition.Name, backend, version, definition.SourceDirectory, async () =>
+        return new BackendGeneration(definition.Name, backend, version, definition.Origin ?? definition.SourceDirectory, async () =>
         {
             await provider.DisposeAsync().ConfigureAwait(false);
             if (unload is not null) await unload().ConfigureAwait(false);
@@ -148,7 +148,9 @@ public sealed class BackendActivator(
 }
 
 /// <summary>How one backend instance is declared: its route name, where its code is, and its settings.</summary>
-public sealed record BackendDefinition(string Name, string SourceDirectory, IConfiguration Settings, string? TypeName = null);
+/// <param name="SourceDirectory">The folder the code was loaded from (for a plugin: its private shadow copy).</param>
+/// <param name="Origin">What /health shows as the code's origin (the live plugin folder); defaults to <paramref name="SourceDirectory"/>.</param>
+public sealed record BackendDefinition(string Name, string SourceDirectory, IConfiguration Settings, string? TypeName = null, string? Origin = null);
 
 /// <summary>A plugin or script that cannot become a backend; the message says why.</summary>
 public sealed class BackendLoadException(string message, Exception? inner = null) : Exception(message, inner);

@@ -49,7 +49,8 @@ internal sealed class BackendEndpoints(
         var slot = FindSlot(context);
         if (slot.Current is null)
             throw new HttpError(StatusCodes.Status503ServiceUnavailable, Unavailable(slot), slot.Name, slot.Status.Details);
-        return WriteAsync(context, StatusCodes.Status200OK, Describe(slot));
+        var health = Describe(slot);
+        return WriteAsync(context, health.Status == "UP" ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable, health);
     }
 
     public Task MetricsAsync(HttpContext context) =>
@@ -242,9 +243,10 @@ internal sealed class BackendEndpoints(
         timeout.CancelAfter(_predictTimeout);
         try
         {
-            var pending = backend.PredictAsync(predictContext, timeout.Token);
-            // A backend that ignores its token must not hold the request: stop waiting at the deadline.
-            return pending.IsCompletedSuccessfully ? pending.Result : await pending.AsTask().WaitAsync(_predictTimeout, requestAborted);
+            // On the thread pool, so that even a backend blocking its thread before returning (a script's runaway
+            // loop) cannot hold the request; one that ignores its token is left behind at the deadline.
+            var pending = Task.Run(() => backend.PredictAsync(predictContext, timeout.Token).AsTask(), CancellationToken.None);
+            return await pending.WaitAsync(_predictTimeout, requestAborted);
         }
         catch (Exception ex) when (ex is TimeoutException || (ex is OperationCanceledException && timeout.IsCancellationRequested && !requestAborted.IsCancellationRequested))
         {
@@ -295,8 +297,9 @@ internal sealed class BackendEndpoints(
         var current = slot.Current;
         var status = slot.Status;
         var modelVersion = current?.Models?.Current.Values.FirstOrDefault()?.ModelVersion ?? current?.CodeVersion;
-        return new BackendHealth(current is null ? "DOWN" : "UP", slot.Name, slot.Name,
-            status.State.ToString().ToLowerInvariant(), modelVersion, current?.Origin, current?.LoadedAt, status.Error,
+        var backendError = (current?.Backend as IBackendHealth)?.HealthError;
+        return new BackendHealth(current is null || backendError is not null ? "DOWN" : "UP", slot.Name, slot.Name,
+            status.State.ToString().ToLowerInvariant(), modelVersion, current?.Origin, current?.LoadedAt, backendError ?? status.Error,
             status.Details.Count > 0 ? status.Details : null);
     }
 

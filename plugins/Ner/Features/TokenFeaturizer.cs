@@ -1,0 +1,107 @@
+using System.Text;
+using PluginHost.Plugins.Ner.Text;
+
+namespace PluginHost.Plugins.Ner.Features;
+
+/// <summary>
+/// Describes each token by sparse string features; ML.NET turns them into a bag vector with a dictionary learned at
+/// training time (unseen features simply contribute nothing). Window features let a per-token classifier use context.
+/// Bump <see cref="Version"/> whenever the features change: a saved model records the version it was trained with.
+/// </summary>
+public static class TokenFeaturizer
+{
+    public const int Version = 1;
+
+    private static readonly string[] PrefixNames = ["p1=", "p2=", "p3="];
+    private static readonly string[] SuffixNames = ["s1=", "s2=", "s3="];
+    private static readonly int[] Offsets = [-2, -1, 1, 2];
+    private static readonly string[] WordAtOffset = ["lw-2=", "lw-1=", "lw+1=", "lw+2="];
+    private static readonly string[] ShapeAtOffset = ["ssh-2=", "ssh-1=", "ssh+1=", "ssh+2="];
+
+    private const string Before = "<s>";
+    private const string After = "</s>";
+
+    public static string[][] Featurize(string text, IReadOnlyList<Token> tokens)
+    {
+        var n = tokens.Count;
+        var lower = new string[n];
+        var shapes = new string[n];
+        var shortShapes = new string[n];
+        for (var i = 0; i < n; i++)
+        {
+            lower[i] = tokens[i].Text.ToLowerInvariant();
+            shapes[i] = Shape(tokens[i].Text, collapse: false);
+            shortShapes[i] = Shape(tokens[i].Text, collapse: true);
+        }
+        var rows = new string[n][];
+        var features = new List<string>(40);
+        for (var i = 0; i < n; i++)
+        {
+            features.Clear();
+            var word = tokens[i].Text;
+            var lw = lower[i];
+            features.Add("bias");
+            features.Add("w=" + word);
+            features.Add("lw=" + lw);
+            features.Add("sh=" + shapes[i]);
+            features.Add("ssh=" + shortShapes[i]);
+            for (var k = 1; k <= 3 && k <= lw.Length; k++)
+            {
+                features.Add(string.Concat(PrefixNames[k - 1], lw.AsSpan(0, k)));
+                features.Add(string.Concat(SuffixNames[k - 1], lw.AsSpan(lw.Length - k)));
+            }
+            features.Add("len=" + LengthBucket(word.Length));
+            var sentenceStart = IsSentenceStart(text, tokens, i);
+            if (sentenceStart) features.Add("bos|ssh=" + shortShapes[i]);
+            if (i == n - 1) features.Add("eos");
+
+            string LowerAt(int j) => j < 0 ? Before : j >= n ? After : lower[j];
+            string ShapeAt(int j) => j < 0 ? Before : j >= n ? After : shortShapes[j];
+            for (var o = 0; o < Offsets.Length; o++)
+            {
+                features.Add(WordAtOffset[o] + LowerAt(i + Offsets[o]));
+                features.Add(ShapeAtOffset[o] + ShapeAt(i + Offsets[o]));
+            }
+            features.Add("lw-1|lw=" + LowerAt(i - 1) + "|" + lw);
+            features.Add("lw|lw+1=" + lw + "|" + LowerAt(i + 1));
+            features.Add("ssh-1|ssh|ssh+1=" + ShapeAt(i - 1) + "|" + shortShapes[i] + "|" + ShapeAt(i + 1));
+            features.Add("lw-1|ssh=" + LowerAt(i - 1) + "|" + shortShapes[i]);
+            rows[i] = features.ToArray();
+        }
+        return rows;
+    }
+
+    /// <summary>Word shape: upper → X, lower → x, digit → d, others kept. Collapsed shapes merge repeats ("Xxxxx" → "Xx").</summary>
+    public static string Shape(string word, bool collapse)
+    {
+        var builder = new StringBuilder(Math.Min(word.Length, 16));
+        var previous = '\0';
+        foreach (var c in word)
+        {
+            var s = char.IsUpper(c) ? 'X' : char.IsLower(c) ? 'x' : char.IsDigit(c) ? 'd' : char.IsLetter(c) ? 'l' : c;
+            if (collapse && s == previous) continue;
+            builder.Append(s);
+            previous = s;
+            if (builder.Length >= 16) break;
+        }
+        return builder.ToString();
+    }
+
+    private static string LengthBucket(int length) => length switch
+    {
+        1 => "1",
+        2 => "2",
+        3 => "3",
+        <= 6 => "4-6",
+        _ => "7+",
+    };
+
+    /// <summary>First token, or the token after a sentence end or a line break: capitals there say little.</summary>
+    private static bool IsSentenceStart(string text, IReadOnlyList<Token> tokens, int i)
+    {
+        if (i == 0) return true;
+        var previous = tokens[i - 1];
+        if (previous.Text is "." or "!" or "?" or "…" or ":" or "\"" or "“") return true;
+        return text.AsSpan(previous.End, tokens[i].Start - previous.End).IndexOfAny('\n', '\r') >= 0;
+    }
+}

@@ -1,0 +1,43 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using PluginHost.Plugins.Ner.Tagging;
+using PluginHost.Plugins.Ner.Training;
+
+namespace PluginHost.Plugins.Ner.Model;
+
+/// <summary>Everything about a trained model besides the ML.NET pipeline: stored as <c>ner.json</c> next to it.</summary>
+public sealed class NerModelMetadata
+{
+    public const int CurrentFormat = 1;
+
+    public int Format { get; init; } = CurrentFormat;
+
+    public int FeatureVersion { get; init; }
+
+    /// <summary>The labels the model was trained with, in tag order: the label set a config change is checked against.</summary>
+    public required IReadOnlyList<string> Labels { get; init; }
+
+    [JsonConverter(typeof(JsonStringEnumConverter<TagScheme>))]
+    public TagScheme Scheme { get; init; }
+
+    public required string Trainer { get; init; }
+
+    public float TransitionWeight { get; init; }
+
+    public required float[] StartLog { get; init; }
+
+    public required float[] TransitionLog { get; init; }
+
+    public DateTimeOffset TrainedAt { get; init; }
+
+    public double TrainingSeconds { get; init; }
+
+    public TrainingSetStats? Stats { get; init; }
+
+    internal static readonly JsonSerializerOptions JsonOptions = new()
+    {
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
+}

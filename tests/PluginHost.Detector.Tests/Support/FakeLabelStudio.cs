@@ -1,0 +1,149 @@
+using System.Collections.Concurrent;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace PluginHost.Detector.Tests.Support;
+
+/// <summary>One request a fake server saw.</summary>
+public sealed record SeenRequest(string Method, string PathAndQuery, string? Authorization);
+
+/// <summary>
+/// A small Label Studio stand-in on 127.0.0.1 (real Kestrel, random port): uploads under <c>/data/upload/</c>, the
+/// storage proxy, local files, per-task presign (redirecting to another origin), and <c>/api/token/refresh/</c>
+/// issuing short-lived access JWTs for a personal access token. Auth is checked exactly as Label Studio does:
+/// <c>Token &lt;legacy&gt;</c> or <c>Bearer &lt;access&gt;</c>.
+/// </summary>
+public sealed class FakeLabelStudio : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly ConcurrentDictionary<string, byte> _validAccessTokens = new();
+    private int _refreshes;
+
+    private FakeLabelStudio(WebApplication app) => _app = app;
+
+    public string Url { get; private set; } = "";
+
+    public ConcurrentQueue<SeenRequest> Requests { get; } = new();
+
+    /// <summary>Files served under their path (e.g. <c>/data/upload/1/a.png</c> or <c>/bucket/a.png</c>).</summary>
+    public ConcurrentDictionary<string, byte[]> Files { get; } = new();
+
+    public string LegacyToken { get; set; } = "0123456789abcdef0123456789abcdef01234567";
+
+    /// <summary>The personal access token (a JWT refresh token) this server accepts at /api/token/refresh/.</summary>
+    public string PersonalAccessToken { get; set; } = MakeJwt(DateTimeOffset.UtcNow.AddDays(30), "refresh");
+
+    public TimeSpan AccessTokenLifetime { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Whether <c>/storage-data/uploaded/</c> exists (newer Label Studio) or answers 404 (older).</summary>
+    public bool StorageProxy { get; set; }
+
+    /// <summary>Where presign redirects to (another fake server's URL); null serves the file itself.</summary>
+    public string? PresignRedirectBase { get; set; }
+
+    public TimeSpan Delay { get; set; }
+
+    public int Refreshes => _refreshes;
+
+    /// <summary>Expires every access token issued so far (as a server-side revoke would).</summary>
+    public void RevokeAccessTokens() => _validAccessTokens.Clear();
+
+    public IEnumerable<SeenRequest> RequestsTo(string pathPrefix) => Requests.Where(r => r.PathAndQuery.StartsWith(pathPrefix, StringComparison.Ordinal));
+
+    public static async Task<FakeLabelStudio> StartAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseKestrel().UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        var app = builder.Build();
+        var fake = new FakeLabelStudio(app);
+        app.Run(fake.HandleAsync);
+        await app.StartAsync();
+        fake.Url = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return fake;
+    }
+
+    public static string MakeJwt(DateTimeOffset expires, string type) =>
+        $"{Segment("{\"alg\":\"HS256\",\"typ\":\"JWT\"}")}.{Segment($"{{\"token_type\":\"{type}\",\"exp\":{expires.ToUnixTimeSeconds()},\"jti\":\"{Guid.NewGuid():N}\"}}")}.c2lnbmF0dXJl";
+
+    private static string Segment(string json) => Convert.ToBase64String(Encoding.UTF8.GetBytes(json)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    private async Task HandleAsync(HttpContext http)
+    {
+        var request = http.Request;
+        var pathAndQuery = request.Path.Value + request.QueryString.Value;
+        Requests.Enqueue(new SeenRequest(request.Method, pathAndQuery, request.Headers.Authorization.ToString() is { Length: > 0 } a ? a : null));
+        if (Delay > TimeSpan.Zero) await Task.Delay(Delay, http.RequestAborted);
+        var path = request.Path.Value ?? "";
+
+        if (path == "/api/token/refresh/" && request.Method == "POST")
+        {
+            using var body = await JsonDocument.ParseAsync(request.Body);
+            if (!body.RootElement.TryGetProperty("refresh", out var refresh) || refresh.GetString() != PersonalAccessToken)
+            {
+                http.Response.StatusCode = 401;
+                await http.Response.WriteAsJsonAsync(new { detail = "Token is invalid or expired", code = "token_not_valid" });
+                return;
+            }
+            Interlocked.Increment(ref _refreshes);
+            var access = MakeJwt(DateTimeOffset.UtcNow + AccessTokenLifetime, "access");
+            _validAccessTokens[access] = 0;
+            await http.Response.WriteAsJsonAsync(new { access });
+            return;
+        }
+
+        if (path.StartsWith("/bucket/", StringComparison.Ordinal) || path.StartsWith("/public/", StringComparison.Ordinal))
+        {
+            await ServeAsync(http, path);
+            return;
+        }
+
+        if (!Authorized(request.Headers.Authorization.ToString()))
+        {
+            http.Response.StatusCode = 401;
+            await http.Response.WriteAsJsonAsync(new { detail = "Authentication credentials were not provided." });
+            return;
+        }
+
+        if (path.StartsWith("/data/upload/", StringComparison.Ordinal)) await ServeAsync(http, path);
+        else if (path == "/storage-data/uploaded/" && StorageProxy) await ServeAsync(http, "/data/" + request.Query["filepath"]);
+        else if (path == "/data/local-files/") await ServeAsync(http, "/local/" + request.Query["d"]);
+        else if (path.StartsWith("/tasks/", StringComparison.Ordinal) && path.EndsWith("/presign/", StringComparison.Ordinal))
+        {
+            // Label Studio decodes fileuri as urlsafe base64.
+            var fileUri = Encoding.UTF8.GetString(Convert.FromBase64String(request.Query["fileuri"].ToString().Replace('-', '+').Replace('_', '/')));
+            var key = fileUri[(fileUri.IndexOf("://", StringComparison.Ordinal) + 3)..];
+            if (PresignRedirectBase is { } target) http.Response.Redirect($"{target.TrimEnd('/')}/bucket/{key}?X-Amz-Signature=abc");
+            else await ServeAsync(http, "/bucket/" + key);
+        }
+        else http.Response.StatusCode = 404;
+    }
+
+    private bool Authorized(string header) =>
+        header == "Token " + LegacyToken
+        || header.StartsWith("Bearer ", StringComparison.Ordinal) && _validAccessTokens.ContainsKey(header["Bearer ".Length..]);
+
+    private async Task ServeAsync(HttpContext http, string path)
+    {
+        if (!Files.TryGetValue(path, out var bytes))
+        {
+            http.Response.StatusCode = 404;
+            return;
+        }
+        http.Response.ContentType = "application/octet-stream";
+        await http.Response.Body.WriteAsync(bytes);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}
