@@ -11,8 +11,30 @@ public sealed class TrainingLoopTests
     [Fact]
     public async Task Webhooks_then_start_training_produce_a_version_that_predicts_and_can_be_rolled_back()
     {
-        await using var host = await TrainingHost.StartAsync(settings: ("Backends:textclassifier:Training:DataSource", "Store"));
+        var host = await TrainingHost.StartAsync(settings: ("Backends:textclassifier:Training:DataSource", "Store"));
+        string secondJob;
+        try
+        {
+            secondJob = await TrainPredictAndRollBackAsync(host);
+        }
+        finally
+        {
+            await host.DisposeAsync();
+        }
 
+        // The active version survives a restart.
+        await using var restarted = await TrainingHost.StartAsync(host.ModelDir);
+        var (_, afterRestart) = await restarted.PostAsync($"{Backend}/predict", Predict(["horrible, I hate it, terrible"]));
+        var restartedResult = TrainingHost.Results(afterRestart).Single();
+        Assert.Equal("textclassifier-v2", restartedResult["model_version"]!.GetValue<string>());
+        Assert.Equal("Negative", TrainingHost.FirstChoice(restartedResult));
+        var (_, jobAfterRestart) = await restarted.GetAsync($"{Backend}/jobs/{secondJob}");
+        Assert.Equal("succeeded", jobAfterRestart["state"]!.GetValue<string>());
+    }
+
+    /// <summary>Setup, cold start, webhooks, two trainings, rollback and roll forward; returns the second job's id.</summary>
+    private static async Task<string> TrainPredictAndRollBackAsync(RunningHost host)
+    {
         var (status, setup) = await host.PostAsync($"{Backend}/setup", Setup(SentimentConfig));
         Assert.Equal(200, status);
         Assert.Equal("textclassifier-1.0.0", setup["model_version"]!.GetValue<string>());
@@ -84,17 +106,7 @@ public sealed class TrainingLoopTests
         var (forwardStatus, forward) = await host.PostAsync("versions/textclassifier-v2/activate", """{"project":6}""");
         Assert.Equal(200, forwardStatus);
         Assert.Equal("textclassifier-v2", forward["model_version"]!.GetValue<string>());
-
-        // The active version survives a restart.
-        var modelDir = host.ModelDir;
-        await host.DisposeAsync();
-        await using var restarted = await TrainingHost.StartAsync(modelDir);
-        var (_, afterRestart) = await restarted.PostAsync($"{Backend}/predict", Predict(["horrible, I hate it, terrible"]));
-        var restartedResult = TrainingHost.Results(afterRestart).Single();
-        Assert.Equal("textclassifier-v2", restartedResult["model_version"]!.GetValue<string>());
-        Assert.Equal("Negative", TrainingHost.FirstChoice(restartedResult));
-        var (_, jobAfterRestart) = await restarted.GetAsync($"{Backend}/jobs/{job2["id"]!.GetValue<string>()}");
-        Assert.Equal("succeeded", jobAfterRestart["state"]!.GetValue<string>());
+        return job2["id"]!.GetValue<string>();
     }
 
     [Fact]
