@@ -7,6 +7,7 @@ using PluginHost.Plugins;
 using PluginHost.Scripts;
 using PluginHost.State;
 using PluginHost.Training;
+using PluginHost.Training.LabelStudio;
 
 namespace PluginHost;
 
@@ -56,8 +57,20 @@ public static class PluginHostApp
         services.AddSingleton<ProjectStateStore>();
         services.AddSingleton<BackendActivator>();
         services.AddSingleton<BackendEndpoints>();
-        services.AddSingleton<IActiveModelLocator, NoActiveModels>();
-        services.AddSingleton<ITrainingService, TrainingUnavailable>();
+        services.AddSingleton<ModelStore>();
+        services.AddSingleton<IActiveModelLocator>(sp => sp.GetRequiredService<ModelStore>());
+        services.AddSingleton<AnnotationStore>();
+        services.AddSingleton<ModelActivator>();
+        services.AddSingleton<TrainingQueue>();
+        services.AddSingleton<TrainingJobRunner>();
+        services.AddSingleton<LabelStudioSources>();
+        services.AddSingleton<ISetupObserver>(sp => sp.GetRequiredService<LabelStudioSources>());
+        services.AddSingleton<LabelStudioClient>();
+        services.AddSingleton<TrainingService>();
+        services.AddSingleton<ITrainingService>(sp => sp.GetRequiredService<TrainingService>());
+        services.AddSingleton<ISetupObserver>(sp => sp.GetRequiredService<TrainingService>());
+        // Before the plugin source: stale staging folders go before any model loads.
+        services.AddHostedService<TrainingWorker>();
         services.AddHostedService<PluginFolderSource>();
         services.AddOptions<ScriptOptions>().BindConfiguration(HostSettings.Section);
         services.AddSingleton<ScriptSource>();

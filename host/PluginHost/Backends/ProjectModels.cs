@@ -118,7 +118,12 @@ public sealed class ProjectModels(string backendName, string codeVersion, ITrain
             if (_current.ContainsKey(project.Id)) return;
             var active = locator.GetActive(backendName, project.Id);
             var loaded = await LoadAsync(project, active, cancellationToken).ConfigureAwait(false);
-            _current.TryAdd(project.Id, loaded);
+            if (!_current.TryAdd(project.Id, loaded))
+            {
+                // An activation swapped a newer version in while this one loaded: it wins.
+                loaded.Retire();
+                return;
+            }
             logger.LogInformation("Backend {Backend} loaded model {ModelVersion} for project {Project}", backendName, loaded.ModelVersion, project.Id);
         }
         finally
@@ -133,10 +138,4 @@ public sealed class ProjectModels(string backendName, string codeVersion, ITrain
             if (_current.TryRemove(key, out var model)) model.Retire();
         return ValueTask.CompletedTask;
     }
-}
-
-/// <summary>Until the model store is wired in: nothing was ever trained.</summary>
-internal sealed class NoActiveModels : IActiveModelLocator
-{
-    public ActiveModel? GetActive(string backendName, string projectId) => null;
 }

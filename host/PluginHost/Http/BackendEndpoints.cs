@@ -26,11 +26,12 @@ internal sealed class BackendEndpoints(
     IOptions<HostSettings> options,
     ILoggerFactory loggerFactory)
 {
-    private const string LabelConfigKey = "label_config";
-    private const string ExtraParamsKey = "extra_params";
+    private const string LabelConfigKey = ProjectStateKeys.LabelConfig;
+    private const string ExtraParamsKey = ProjectStateKeys.ExtraParams;
     private static readonly HashSet<string> TrainingEvents = new(StringComparer.Ordinal)
     {
         "START_TRAINING", "ANNOTATION_CREATED", "ANNOTATION_UPDATED", "ANNOTATION_DELETED", "ANNOTATIONS_CREATED", "ANNOTATIONS_DELETED",
+        "PROJECT_UPDATED",
     };
 
     private readonly TimeSpan _predictTimeout = TimeSpan.FromSeconds(options.Value.PredictTimeoutSeconds);
@@ -160,12 +161,52 @@ internal sealed class BackendEndpoints(
         await WriteAsync(context, answer.StatusCode, answer);
     }
 
+    /// <summary><c>GET /versions[?project=id]</c>: Label Studio reads <c>versions</c>; the details are for people.</summary>
     public Task VersionsAsync(HttpContext context)
     {
         var slot = FindSlot(context);
         using var lease = Acquire(slot);
-        var versions = lease.Generation.Trainable is null ? [lease.Generation.CodeVersion] : training.ListVersions(lease.Generation);
-        return WriteAsync(context, StatusCodes.Status200OK, new VersionsAnswer(versions));
+        var versions = lease.Generation.Trainable is null
+            ? new VersionList([lease.Generation.CodeVersion])
+            : training.ListVersions(lease.Generation, context.Request.Query["project"].FirstOrDefault());
+        return WriteAsync(context, StatusCodes.Status200OK, versions);
+    }
+
+    /// <summary><c>POST /versions/{version}/activate[?project=id]</c> (or <c>{"project":…}</c> in the body): rollback or roll forward.</summary>
+    public async Task ActivateVersionAsync(HttpContext context)
+    {
+        var slot = FindSlot(context);
+        using var lease = Acquire(slot);
+        if (lease.Generation.Trainable is null)
+            throw new HttpError(StatusCodes.Status400BadRequest, $"Backend '{slot.Name}' does not train; it has no versions to activate.", slot.Name);
+        var version = (string)context.Request.RouteValues["version"]!;
+        var project = context.Request.Query["project"].FirstOrDefault();
+        if (project is null && context.Request.ContentLength is > 0)
+        {
+            using var body = await JsonDocument.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted);
+            if (body.RootElement.ValueKind == JsonValueKind.Object && body.RootElement.TryGetProperty("project", out var p))
+                project = p.ValueKind == JsonValueKind.String ? p.GetString() : p.GetRawText();
+        }
+        var answer = await training.ActivateAsync(lease.Generation, project, version, context.RequestAborted);
+        await WriteAsync(context, StatusCodes.Status200OK, answer);
+    }
+
+    /// <summary><c>GET /jobs/{id}</c>: state, progress and error of a training job.</summary>
+    public Task JobAsync(HttpContext context)
+    {
+        var slot = FindSlot(context);
+        var id = (string)context.Request.RouteValues["id"]!;
+        var job = training.GetJob(slot.Name, id) ?? throw new HttpError(StatusCodes.Status404NotFound, $"Backend '{slot.Name}' has no training job '{id}'.", slot.Name);
+        return WriteAsync(context, StatusCodes.Status200OK, job);
+    }
+
+    /// <summary><c>DELETE /jobs/{id}</c>: cancels a waiting or running job (202 while it stops, 200 when already done).</summary>
+    public Task CancelJobAsync(HttpContext context)
+    {
+        var slot = FindSlot(context);
+        var id = (string)context.Request.RouteValues["id"]!;
+        var job = training.CancelJob(slot.Name, id) ?? throw new HttpError(StatusCodes.Status404NotFound, $"Backend '{slot.Name}' has no training job '{id}'.", slot.Name);
+        return WriteAsync(context, job.State == Training.TrainingJobStates.Running ? StatusCodes.Status202Accepted : StatusCodes.Status200OK, job);
     }
 
     /// <summary>The route's backend (<c>{backend}</c>), or the default backend for bare routes.</summary>

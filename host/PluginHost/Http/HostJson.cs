@@ -15,8 +15,10 @@ namespace PluginHost.Http;
 [JsonSerializable(typeof(HostHealth))]
 [JsonSerializable(typeof(BackendHealth))]
 [JsonSerializable(typeof(SetupAnswer))]
-[JsonSerializable(typeof(VersionsAnswer))]
 [JsonSerializable(typeof(TrainingAnswer))]
+[JsonSerializable(typeof(VersionList))]
+[JsonSerializable(typeof(ActivationAnswer))]
+[JsonSerializable(typeof(TrainingJobInfo))]
 [JsonSerializable(typeof(StatusAnswer))]
 [JsonSerializable(typeof(BackendMetricsSnapshot))]
 internal sealed partial class HostJsonContext : JsonSerializerContext;
@@ -41,7 +43,5 @@ public sealed record BackendHealth(string Status, string ModelClass, string Name
     string? Origin, DateTimeOffset? LoadedAt, string? Error, IReadOnlyList<string>? Diagnostics);
 
 public sealed record SetupAnswer(string ModelVersion, string Status = "ok");
-
-public sealed record VersionsAnswer(IReadOnlyList<string> Versions);
 
 public sealed record StatusAnswer(string Status, string? Detail = null);

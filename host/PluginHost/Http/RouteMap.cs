@@ -26,6 +26,9 @@ internal static class RouteMap
         app.MapPost($"{prefix}/webhook", endpoints.WebhookAsync);
         app.MapPost($"{prefix}/train", endpoints.TrainAsync);
         app.MapGet($"{prefix}/versions", endpoints.VersionsAsync);
+        app.MapPost($"{prefix}/versions/{{version}}/activate", endpoints.ActivateVersionAsync);
+        app.MapGet($"{prefix}/jobs/{{id}}", endpoints.JobAsync);
+        app.MapDelete($"{prefix}/jobs/{{id}}", endpoints.CancelJobAsync);
         app.MapGet($"{prefix}/metrics", endpoints.MetricsAsync);
     }
 }

@@ -1,0 +1,254 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace PluginHost.TextClassifierBench;
+
+/// <summary>
+/// The classifier as Label Studio uses it: a real host (Kestrel on 127.0.0.1, textclassifier loaded from its plugin
+/// folder) trained through legacy <c>/train</c>, then held-out accuracy through <c>/predict</c>, throughput of
+/// 100-task batches, and predict latency while a training job runs (at the configured nice value and at nice 0).
+/// The load generator runs in the same process, sharing the 2 cores with the server.
+/// </summary>
+public sealed class HttpBench : IAsyncDisposable
+{
+    public const string LabelConfig = """<View><Text name="text" value="$text"/><Choices name="label" toName="text"><Choice value="Ham"/><Choice value="Spam"/></Choices></View>""";
+
+    private readonly WebApplication _app;
+    private readonly HttpClient _client;
+
+    private HttpBench(WebApplication app, Uri baseAddress)
+    {
+        _app = app;
+        _client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 256, PooledConnectionLifetime = TimeSpan.FromMinutes(10) })
+        {
+            BaseAddress = baseAddress,
+            Timeout = TimeSpan.FromMinutes(5),
+        };
+    }
+
+    public static async Task<HttpBench> StartAsync(int nice)
+    {
+        var root = FindRepoRoot();
+        var plugins = Path.Combine(Path.GetTempPath(), "pluginhost-bench", "plugins-" + Guid.NewGuid().ToString("N")[..8]);
+        CopyFolder(Path.Combine(root, "artifacts", "plugins", "textclassifier"), Path.Combine(plugins, "textclassifier"));
+        var models = Path.Combine(Path.GetTempPath(), "pluginhost-bench", "models-" + Guid.NewGuid().ToString("N")[..8]);
+        var app = PluginHostApp.Create([], new Dictionary<string, string?>
+        {
+            ["PluginHost:Host"] = "127.0.0.1",
+            ["PluginHost:Port"] = "0",
+            ["PluginHost:ModelDir"] = models,
+            ["PluginHost:PluginsDir"] = plugins,
+            ["PluginHost:DefaultBackend"] = "textclassifier",
+            ["PluginHost:MaxRequestBodyBytes"] = (512L * 1024 * 1024).ToString(),
+            ["PluginHost:Training:Nice"] = nice.ToString(),
+            ["Backends:textclassifier:Training:DataSource"] = "Store",
+            ["Logging:LogLevel:Default"] = "Warning",
+        });
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return new HttpBench(app, new Uri(address + "/"));
+    }
+
+    /// <summary>Trains through /train and returns the job's duration and model_version.</summary>
+    public async Task<(double Seconds, string ModelVersion)> TrainAsync(IReadOnlyList<Message> train)
+    {
+        var answer = await PostAsync("textclassifier/train", TrainBody(train));
+        var job = answer["job"]!.GetValue<string>();
+        var info = await WaitAsync(job);
+        if (info["state"]!.GetValue<string>() != "succeeded") throw new InvalidOperationException($"Training failed: {info.ToJsonString()}");
+        return (info["duration_seconds"]!.GetValue<double>(), info["model_version"]!.GetValue<string>());
+    }
+
+    public async Task<Quality> EvaluateAsync(IReadOnlyList<Message> test)
+    {
+        var predicted = new List<string?>();
+        foreach (var chunk in test.Chunk(100))
+        {
+            var answer = await PostAsync("textclassifier/predict", PredictBody(chunk.Select(m => m.Text)));
+            predicted.AddRange(answer["results"]!.AsArray().Select(r => r!["result"]!.AsArray().FirstOrDefault()?["value"]?["choices"]?[0]?.GetValue<string>()));
+        }
+        return Metrics.Score(test.Select(m => m.Label).ToList(), predicted);
+    }
+
+    /// <summary>Closed-loop load: <paramref name="clients"/> concurrent senders of the given bodies for a while.</summary>
+    public async Task<Load> LoadAsync(IReadOnlyList<byte[]> bodies, int tasksPerBody, int clients, TimeSpan duration, Func<bool>? until = null)
+    {
+        var latencies = new ConcurrentBag<double>();
+        var failures = 0;
+        var stop = Stopwatch.StartNew();
+        var workers = Enumerable.Range(0, clients).Select(c => Task.Run(async () =>
+        {
+            var i = c;
+            while (until is null ? stop.Elapsed < duration : !until())
+            {
+                var started = Stopwatch.GetTimestamp();
+                using var content = new ByteArrayContent(bodies[i++ % bodies.Count]);
+                content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+                using var response = await _client.PostAsync("textclassifier/predict", content);
+                await response.Content.CopyToAsync(Stream.Null);
+                if (!response.IsSuccessStatusCode) Interlocked.Increment(ref failures);
+                latencies.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            }
+        })).ToList();
+        await Task.WhenAll(workers);
+        var elapsed = stop.Elapsed.TotalSeconds;
+        var list = latencies.ToList();
+        return new Load(list.Count * tasksPerBody / elapsed, list.Count / elapsed, Metrics.Percentile(list, 50), Metrics.Percentile(list, 99), failures, elapsed);
+    }
+
+    /// <summary>Predict load while a training job runs, against the same load without training.</summary>
+    public async Task<(Load Idle, Load Training, double TrainingSeconds)> LatencyUnderTrainingAsync(IReadOnlyList<Message> train, IReadOnlyList<byte[]> bodies,
+        int tasksPerBody, int clients, TimeSpan idleDuration)
+    {
+        var idle = await LoadAsync(bodies, tasksPerBody, clients, idleDuration);
+        var answer = await PostAsync("textclassifier/train", TrainBody(train));
+        var job = answer["job"]!.GetValue<string>();
+        var done = false;
+        var loadTask = LoadAsync(bodies, tasksPerBody, clients, TimeSpan.Zero, () => Volatile.Read(ref done));
+        var info = await WaitAsync(job);
+        Volatile.Write(ref done, true);
+        var training = await loadTask;
+        return (idle, training, info["duration_seconds"]!.GetValue<double>());
+    }
+
+    public static byte[] PredictBody(IEnumerable<string> texts)
+    {
+        using var stream = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(stream))
+        {
+            writer.WriteStartObject();
+            writer.WriteStartArray("tasks");
+            var id = 1;
+            foreach (var text in texts)
+            {
+                writer.WriteStartObject();
+                writer.WriteNumber("id", id++);
+                writer.WriteStartObject("data");
+                writer.WriteString("text", text);
+                writer.WriteEndObject();
+                writer.WriteStartObject("meta");
+                writer.WriteEndObject();
+                writer.WriteBoolean("is_labeled", false);
+                writer.WriteNumber("project", 6);
+                writer.WriteStartArray("annotations");
+                writer.WriteEndArray();
+                writer.WriteStartArray("predictions");
+                writer.WriteEndArray();
+                writer.WriteEndObject();
+            }
+            writer.WriteEndArray();
+            writer.WriteString("project", "6.1710967805");
+            writer.WriteString("label_config", LabelConfig);
+            writer.WriteStartObject("params");
+            writer.WriteNull("login");
+            writer.WriteNull("password");
+            writer.WriteNull("context");
+            writer.WriteEndObject();
+            writer.WriteEndObject();
+        }
+        return stream.ToArray();
+    }
+
+    private static byte[] TrainBody(IReadOnlyList<Message> train)
+    {
+        using var stream = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(stream))
+        {
+            writer.WriteStartObject();
+            writer.WriteStartArray("annotations");
+            for (var i = 0; i < train.Count; i++)
+            {
+                writer.WriteStartObject();
+                writer.WriteNumber("id", i + 1);
+                writer.WriteStartObject("data");
+                writer.WriteString("text", train[i].Text);
+                writer.WriteEndObject();
+                writer.WriteNumber("project", 6);
+                writer.WriteStartArray("annotations");
+                writer.WriteStartObject();
+                writer.WriteNumber("id", 100_000 + i);
+                writer.WriteNumber("task", i + 1);
+                writer.WriteBoolean("was_cancelled", false);
+                writer.WriteStartArray("result");
+                writer.WriteStartObject();
+                writer.WriteString("from_name", "label");
+                writer.WriteString("to_name", "text");
+                writer.WriteString("type", "choices");
+                writer.WriteStartObject("value");
+                writer.WriteStartArray("choices");
+                writer.WriteStringValue(train[i].Label);
+                writer.WriteEndArray();
+                writer.WriteEndObject();
+                writer.WriteEndObject();
+                writer.WriteEndArray();
+                writer.WriteEndObject();
+                writer.WriteEndArray();
+                writer.WriteEndObject();
+            }
+            writer.WriteEndArray();
+            writer.WriteString("project", "6.1710967805");
+            writer.WriteString("label_config", LabelConfig);
+            writer.WriteEndObject();
+        }
+        return stream.ToArray();
+    }
+
+    private async Task<JsonNode> PostAsync(string path, byte[] body)
+    {
+        using var content = new ByteArrayContent(body);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        using var response = await _client.PostAsync(path, content);
+        var text = await response.Content.ReadAsStringAsync();
+        if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"{path} answered {(int)response.StatusCode}: {text}");
+        return JsonNode.Parse(text)!;
+    }
+
+    private async Task<JsonNode> WaitAsync(string job)
+    {
+        while (true)
+        {
+            var info = JsonNode.Parse(await _client.GetStringAsync($"textclassifier/jobs/{job}"))!;
+            if (info["state"]!.GetValue<string>() is "succeeded" or "failed" or "cancelled") return info;
+            await Task.Delay(100);
+        }
+    }
+
+    private static string FindRepoRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "PluginHost.slnx"))) return dir.FullName;
+        throw new InvalidOperationException("Run the benchmark from the repository (PluginHost.slnx not found).");
+    }
+
+    private static void CopyFolder(string source, string target)
+    {
+        if (!Directory.Exists(source)) throw new DirectoryNotFoundException($"{source} is missing: build the solution (or plugins/TextClassifier) first.");
+        foreach (var file in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories))
+        {
+            var destination = Path.Combine(target, Path.GetRelativePath(source, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
+            File.Copy(file, destination, overwrite: true);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _client.Dispose();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}
+
+public sealed record Load(double TasksPerSecond, double RequestsPerSecond, double P50Ms, double P99Ms, int Failures, double Seconds)
+{
+    public override string ToString() =>
+        $"{TasksPerSecond,10:N0} tasks/s {RequestsPerSecond,8:N0} req/s  p50 {P50Ms,7:F1} ms  p99 {P99Ms,7:F1} ms  failures {Failures}";
+}

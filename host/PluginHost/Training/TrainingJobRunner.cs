@@ -1,0 +1,176 @@
+using System.Diagnostics;
+using PluginHost.Backends;
+using PluginHost.Sdk.LabelConfigs;
+using PluginHost.Sdk.Protocol;
+using PluginHost.Sdk.Training;
+using PluginHost.State;
+using PluginHost.Training.LabelStudio;
+
+namespace PluginHost.Training;
+
+/// <summary>
+/// Runs one job: gathers the project's annotations (pulling from Label Studio when configured), lets the backend
+/// train into a staging folder, commits it as the next version, activates it (load, warm-up, swap) and prunes old
+/// versions. Any failure leaves the active version untouched and is recorded on the job.
+/// </summary>
+public sealed class TrainingJobRunner(
+    BackendRegistry registry,
+    AnnotationStore annotations,
+    ModelStore modelStore,
+    ModelActivator activator,
+    ProjectStateStore states,
+    LabelConfigCache labelConfigs,
+    LabelStudioSources connections,
+    LabelStudioClient labelStudio,
+    IConfiguration configuration,
+    ILoggerFactory loggerFactory)
+{
+    private readonly ILogger _logger = loggerFactory.CreateLogger<TrainingJobRunner>();
+
+    public BackendTrainingSettings SettingsFor(string backend) =>
+        configuration.GetSection($"Backends:{backend}:Training").Get<BackendTrainingSettings>() ?? new BackendTrainingSettings();
+
+    public async Task RunAsync(TrainingJob job)
+    {
+        var settings = SettingsFor(job.Backend);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(Math.Max(0.01, settings.TimeoutMinutes)));
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(job.CancellationToken, timeout.Token);
+        var cancellationToken = linked.Token;
+        string? staging = null;
+        StoredVersion? committed = null;
+        var activated = false;
+        // The outcome is recorded only after the clean-up below: whoever sees the job finished sees the disk final.
+        Action finish = () => job.Fail("The job ended without an outcome.");
+        job.Start();
+        _logger.LogInformation("Training job {Job} started for {Backend}/{Project}", job.Id, job.Backend, job.Project.Id);
+        try
+        {
+            if (!registry.TryGet(job.Backend, out var slot) || !slot.TryAcquire(out var lease))
+                throw new TrainingDataException($"Backend '{job.Backend}' is not loaded.");
+            using (lease)
+            {
+                var trainable = lease.Generation.Trainable ?? throw new TrainingDataException($"Backend '{job.Backend}' does not train.");
+                job.Report("loading data", TrainingProgress.Data.Start);
+                var labelConfig = await ResolveLabelConfigAsync(job, cancellationToken);
+                await PullAsync(job, settings.DataSource, cancellationToken);
+                var examples = annotations.LoadExamples(job.Project.Id, cancellationToken);
+                if (examples.Count == 0)
+                    throw new TrainingDataException($"Project {job.Project.Id} has no annotations to train on (cancelled and skipped ones do not count): annotate tasks, "
+                        + "connect Label Studio's webhooks to /webhook, or let the job pull them (LABEL_STUDIO_URL + LABEL_STUDIO_API_KEY).");
+
+                job.Report("training", TrainingProgress.Train.Start, examples.Count);
+                staging = modelStore.CreateStaging(job.Backend, job.Project.Id);
+                var state = states.For(job.Backend, job.Project.Id);
+                var started = Stopwatch.GetTimestamp();
+                await trainable.TrainAsync(new TrainingContext
+                {
+                    BackendName = job.Backend,
+                    Project = job.Project,
+                    LabelConfig = labelConfig,
+                    Examples = examples,
+                    OutputDirectory = staging,
+                    PreviousModelDirectory = modelStore.GetActive(job.Backend, job.Project.Id)?.Directory,
+                    ExtraParams = state.Get(ProjectStateKeys.ExtraParams) is { Length: > 0 } json ? ExtraParams.Parse(json) : ExtraParams.Empty,
+                    Progress = new JobProgress(job),
+                    Logger = loggerFactory.CreateLogger($"PluginHost.Backend.{job.Backend}"),
+                }, cancellationToken);
+                var trainingSeconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+                cancellationToken.ThrowIfCancellationRequested();
+                if (!Directory.EnumerateFileSystemEntries(staging).Any())
+                    throw new TrainingDataException($"Backend '{job.Backend}' finished training but wrote nothing to its output folder.");
+
+                job.Report("activating", TrainingProgress.Activate.Start);
+                committed = modelStore.Commit(job.Backend, job.Project.Id, staging, new VersionMetadata(job.Backend, job.Project.Id, job.Id,
+                    job.Trigger, examples.Count, DateTimeOffset.UtcNow, Math.Round(trainingSeconds, 3), lease.Generation.CodeVersion,
+                    LabelsSignature.Of(labelConfig)));
+                staging = null;
+                var modelVersion = await activator.ActivateAsync(job.Backend, job.Project, committed, examples[0].Task, labelConfig, cancellationToken);
+                activated = true;
+                var pruned = modelStore.Prune(job.Backend, job.Project.Id, settings.KeepVersions);
+                if (pruned.Count > 0) _logger.LogInformation("Pruned {Versions} of {Backend}/{Project}", string.Join(", ", pruned), job.Backend, job.Project.Id);
+                finish = () => job.Succeed(modelVersion);
+                _logger.LogInformation("Training job {Job} produced {ModelVersion} from {Examples} annotations in {Seconds:0.00} s",
+                    job.Id, modelVersion, examples.Count, trainingSeconds);
+            }
+        }
+        catch (OperationCanceledException) when (job.CancellationToken.IsCancellationRequested)
+        {
+            finish = () => job.MarkCancelled("Cancelled; the previous model version stays active.");
+            _logger.LogInformation("Training job {Job} cancelled", job.Id);
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested)
+        {
+            finish = () => job.Fail($"Timed out after {settings.TimeoutMinutes} minutes (Backends:{job.Backend}:Training:TimeoutMinutes); the previous model version stays active.");
+        }
+        catch (Exception ex) when (ex is TrainingDataException or LabelConfigException or LabelStudioApiException or ModelActivationException or AnnotationStoreException)
+        {
+            finish = () => job.Fail(ex.Message);
+            _logger.LogWarning("Training job {Job} failed: {Error}", job.Id, ex.Message);
+        }
+        catch (Exception ex)
+        {
+            finish = () => job.Fail($"{ex.GetType().Name}: {ex.Message}");
+            _logger.LogError(ex, "Training job {Job} of {Backend}/{Project} failed", job.Id, job.Backend, job.Project.Id);
+        }
+        finally
+        {
+            if (staging is not null) modelStore.DeleteStaging(staging);
+            // A version that never became active (cancelled or failed warm-up) is not kept as a rollback target.
+            if (committed is not null && !activated) modelStore.Delete(committed);
+            finish();
+        }
+    }
+
+    private async Task<LabelConfig> ResolveLabelConfigAsync(TrainingJob job, CancellationToken cancellationToken)
+    {
+        var xml = annotations.LoadLabelConfig(job.Project.Id)
+            ?? states.For(job.Backend, job.Project.Id).Get(ProjectStateKeys.LabelConfig);
+        if (xml is null && connections.For(job.Project.Id) is { } connection)
+        {
+            xml = await labelStudio.GetLabelConfigAsync(connection, job.Project.Id, cancellationToken);
+            if (xml is not null) annotations.SaveLabelConfig(job.Project.Id, xml);
+        }
+        if (string.IsNullOrWhiteSpace(xml))
+            throw new TrainingDataException($"No label config is known for project {job.Project.Id}: Label Studio sends it with /setup, webhooks (project.label_config) and /train.");
+        return labelConfigs.Get(xml);
+    }
+
+    private async Task PullAsync(TrainingJob job, TrainingDataSource source, CancellationToken cancellationToken)
+    {
+        if (source == TrainingDataSource.Store) return;
+        var connection = connections.For(job.Project.Id);
+        if (connection is null)
+        {
+            if (source == TrainingDataSource.LabelStudio)
+                throw new TrainingDataException($"DataSource is LabelStudio but no Label Studio is known for project {job.Project.Id}: "
+                    + "set LABEL_STUDIO_URL and LABEL_STUDIO_API_KEY, or let Label Studio call /setup (it sends hostname and access_token).");
+            return;
+        }
+        try
+        {
+            job.Report("pulling annotations from Label Studio", TrainingProgress.Data.Start + 0.02);
+            var tasks = await labelStudio.ExportAnnotatedTasksAsync(connection, job.Project.Id, cancellationToken);
+            var count = annotations.ReplaceProject(job.Project.Id, tasks);
+            _logger.LogInformation("Pulled {Tasks} tasks with {Annotations} annotations of project {Project} from {LabelStudio}",
+                tasks.Count, count, job.Project.Id, connection.BaseUri);
+        }
+        catch (LabelStudioApiException ex) when (source == TrainingDataSource.Auto)
+        {
+            _logger.LogWarning("Could not pull project {Project} from Label Studio ({Error}); training on the annotations webhooks delivered", job.Project.Id, ex.Message);
+        }
+    }
+
+    /// <summary>Reports straight to the job (not through <see cref="Progress{T}"/>, which would post to the training thread's queue).</summary>
+    private sealed class JobProgress(TrainingJob job) : IProgress<double>
+    {
+        public void Report(double value) => job.ReportTraining(value);
+    }
+}
+
+/// <summary>A fingerprint of a config's controls and their labels: a different one means the model learned other labels.</summary>
+public static class LabelsSignature
+{
+    public static string Of(LabelConfig config) => string.Join(";", config.Controls
+        .OrderBy(c => c.Name, StringComparer.Ordinal)
+        .Select(c => $"{c.Name}:{c.Type}=[{string.Join("|", c.LabelValues.Order(StringComparer.Ordinal))}]"));
+}
