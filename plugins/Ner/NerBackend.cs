@@ -25,8 +25,14 @@ namespace PluginHost.Plugins.Ner;
 /// </summary>
 public sealed class NerBackend : TrainableBackend<NerModel>
 {
-    public override async Task TrainAsync(TrainingContext context, CancellationToken cancellationToken)
+    /// <summary>
+    /// Trains synchronously on the calling thread: the host runs this on its low-priority training thread, and a
+    /// <c>Task.Run</c> here would move the CPU work to the thread pool at the request threads' priority. Cancellation is
+    /// checked between stages and stops ML.NET's <c>Fit</c> itself.
+    /// </summary>
+    public override Task TrainAsync(TrainingContext context, CancellationToken cancellationToken)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         var target = NerTarget.From(context.LabelConfig);
         var labels = target.Control.LabelValues.Distinct(StringComparer.Ordinal).ToList();
         if (labels.Count == 0)
@@ -46,8 +52,8 @@ public sealed class NerBackend : TrainableBackend<NerModel>
         if (withoutText > 0)
             context.Logger.LogWarning("NER training skipped {Count} tasks without a '{Key}' text field", withoutText, target.Object.ValueKey);
         var options = OptionsFrom(context.ExtraParams);
-        var (model, schema) = await Task.Run(() => NerTrainer.Train(examples, labels, options, context.Progress, cancellationToken), cancellationToken)
-            .ConfigureAwait(false);
+        var (model, schema) = NerTrainer.Train(examples, labels, options, context.Progress, cancellationToken);
+        cancellationToken.ThrowIfCancellationRequested();
         model.Save(context.OutputDirectory, schema);
         var stats = model.Metadata.Stats!;
         context.Logger.LogInformation(
@@ -55,17 +61,20 @@ public sealed class NerBackend : TrainableBackend<NerModel>
             "snapped {Snapped} spans to tokens, dropped {Overlapping} overlapping, ignored {Unknown} with unknown labels and {Invalid} invalid",
             stats.Texts, stats.Tokens, stats.Spans, stats.TextsWithoutSpans, model.Metadata.TrainingSeconds, model.Metadata.Trainer, model.Metadata.Scheme,
             stats.SnappedSpans, stats.OverlappingSpansDropped, stats.UnknownLabelSpansIgnored, stats.InvalidSpansIgnored);
+        return Task.CompletedTask;
     }
 
-    public override async ValueTask<NerModel?> LoadAsync(ModelLoadContext context, CancellationToken cancellationToken)
+    /// <summary>Loads on the calling thread too: after a training job that is the host's low-priority thread.</summary>
+    public override ValueTask<NerModel?> LoadAsync(ModelLoadContext context, CancellationToken cancellationToken)
     {
-        if (context.Directory is null) return null;
-        var model = await Task.Run(() => NerModel.Load(context.Directory), cancellationToken).ConfigureAwait(false);
+        if (context.Directory is null) return ValueTask.FromResult<NerModel?>(null);
+        cancellationToken.ThrowIfCancellationRequested();
+        var model = NerModel.Load(context.Directory);
         // Warm-up: the first Transform JIT-compiles the pipeline; pay for it here rather than on a request.
         model.Predict(["Warm up the model."], cancellationToken: cancellationToken);
         context.Logger.LogInformation("NER model {Version} loaded: labels [{Labels}], trained {TrainedAt:u}",
             context.VersionName, string.Join(", ", model.Labels), model.Metadata.TrainedAt);
-        return model;
+        return ValueTask.FromResult<NerModel?>(model);
     }
 
     public override ValueTask<IReadOnlyList<Prediction>> PredictAsync(PredictContext context, NerModel? model, CancellationToken cancellationToken)

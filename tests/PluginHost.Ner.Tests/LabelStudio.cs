@@ -39,7 +39,8 @@ internal static class LabelStudio
     public static TrainingExample Example(long id, AnnotatedText text) =>
         new(Task(id, text.Text), new Annotation { Id = id, Result = text.Spans.Select(s => Region(text.Text, s)).ToList() });
 
-    public static TrainingContext Training(IEnumerable<AnnotatedText> texts, string directory, string config = Config, ExtraParams? extra = null) => new()
+    public static TrainingContext Training(IEnumerable<AnnotatedText> texts, string directory, string config = Config, ExtraParams? extra = null,
+        IProgress<double>? progress = null) => new()
     {
         BackendName = "ner",
         Project = new ProjectRef("1"),
@@ -47,7 +48,7 @@ internal static class LabelStudio
         Examples = texts.Select((t, i) => Example(i + 1, t)).ToList(),
         OutputDirectory = directory,
         ExtraParams = extra ?? ExtraParams.Empty,
-        Progress = new Progress<double>(),
+        Progress = progress ?? new Progress<double>(),
         Logger = NullLogger.Instance,
     };
 

@@ -66,11 +66,14 @@ public static class NerTrainer
         var rows = new List<TaggedToken>(builder.Stats.Tokens);
         foreach (var sequence in sequences)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             var features = TokenFeaturizer.Featurize(sequence.Text, sequence.Tokens);
             for (var t = 0; t < features.Length; t++)
                 rows.Add(new TaggedToken { Features = features[t], Label = (uint)sequence.Tags[t] });
         }
         var ml = new MLContext(options.Seed);
+        // A cancelled job (DELETE /jobs/<id>, timeout, shutdown) stops Fit mid-optimisation instead of after it.
+        using var cancelFit = MlCancellation.Register(ml, cancellationToken);
         var schema = SchemaDefinition.Create(typeof(TaggedToken));
         schema[nameof(TaggedToken.Label)].ColumnType = new KeyDataViewType(typeof(uint), tags.Count);
         var data = ml.Data.LoadFromEnumerable(rows, schema);
@@ -81,6 +84,7 @@ public static class NerTrainer
             .OneHotEncoding("FeatureBag", nameof(TaggedToken.Features), OneHotEncodingEstimator.OutputKind.Bag)
             .Append(Classifier(ml, options));
         var transformer = pipeline.Fit(data);
+        cancellationToken.ThrowIfCancellationRequested();
         progress?.Report(0.95);
 
         var transitions = TransitionTable.Count(tags, sequences.Select(s => s.Tags));

@@ -3,12 +3,6 @@ using PluginHost.Plugins.Ner.Text;
 
 namespace PluginHost.Plugins.Ner.Training;
 
-/// <summary>An entity as Label Studio stores it: character offsets [Start, End) and a label name.</summary>
-public readonly record struct CharSpan(int Start, int End, string Label);
-
-/// <summary>A text with its annotated entities (possibly none: an all-O example is a useful negative).</summary>
-public sealed record AnnotatedText(string Text, IReadOnlyList<CharSpan> Spans);
-
 /// <summary>One training sequence: tokens, their features' source and the gold tags.</summary>
 public sealed record TrainingSequence(string Text, IReadOnlyList<Token> Tokens, int[] Tags);
 

@@ -1,0 +1,29 @@
+using System.Reflection;
+using Microsoft.ML;
+
+namespace PluginHost.Plugins.Ner.Model;
+
+/// <summary>
+/// Stops a running ML.NET <c>Fit</c> when a token is cancelled. ML.NET has no token parameter, but the environment
+/// inside an <see cref="MLContext"/> implements the internal interface <c>ICancelable</c>; after
+/// <c>CancelExecution</c> the trainer's next check throws <see cref="OperationCanceledException"/>. (The textclassifier
+/// plugin does the same; plugins share no code beyond the SDK.)
+/// </summary>
+internal static class MlCancellation
+{
+    public static CancellationTokenRegistration Register(MLContext ml, CancellationToken cancellationToken) =>
+        cancellationToken.CanBeCanceled ? cancellationToken.Register(static state => Cancel((MLContext)state!), ml) : default;
+
+    private static void Cancel(MLContext ml)
+    {
+        const BindingFlags flags = BindingFlags.Instance | BindingFlags.NonPublic | BindingFlags.Public;
+        foreach (var field in typeof(MLContext).GetFields(flags))
+        {
+            var value = field.GetValue(ml);
+            var cancelable = value?.GetType().GetInterfaces().FirstOrDefault(i => i.Name == "ICancelable");
+            if (cancelable?.GetMethod("CancelExecution") is not { } cancel) continue;
+            cancel.Invoke(value, null);
+            return;
+        }
+    }
+}
