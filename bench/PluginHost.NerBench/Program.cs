@@ -17,8 +17,9 @@ using PluginHost.Sdk.LabelConfigs;
 using PluginHost.Sdk.Protocol;
 
 // NER benchmark: quality on held-out synthetic data (unseen names and templates), training time, and prediction
-// throughput through the backend API. Usage:
+// throughput through the backend API; with --http, training and /predict throughput through a real host. Usage:
 //   dotnet run -c Release --project bench/PluginHost.NerBench [-- --train 2000 --test 500 --seed 7 --skip-compare]
+//   DOTNET_gcServer=1 dotnet run -c Release --project bench/PluginHost.NerBench -- --http [--seconds 10]
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 var arguments = Args.Parse(args);
 var (train, test) = SyntheticNerCorpus.Generate(arguments.Train, arguments.Test, arguments.Seed);
@@ -27,6 +28,12 @@ Console.WriteLine($"Synthetic corpus: {train.Count} train texts ({train.Sum(t =>
                   $"{test.Count} held-out test texts ({test.Sum(t => t.Spans.Count)} entities), seed {arguments.Seed}");
 Console.WriteLine($"Machine: {Environment.ProcessorCount} cores, .NET {Environment.Version}");
 Console.WriteLine();
+
+if (arguments.Http)
+{
+    await PluginHost.NerBench.HttpBench.RunAsync(train, test, arguments.Seconds);
+    return;
+}
 
 if (!arguments.SkipCompare)
 {
@@ -207,13 +214,15 @@ static NerModelMetadata CopyWithWeight(NerModelMetadata m, float weight) => new(
 
 static void Row(params string[] cells) => Console.WriteLine("| " + string.Join(" | ", cells.Select((c, i) => i == 0 ? c.PadRight(40) : c.PadLeft(9))) + " |");
 
-internal sealed record Args(int Train, int Test, int Seed, bool SkipCompare, int Errors)
+internal sealed record Args(int Train, int Test, int Seed, bool SkipCompare, int Errors, bool Http, double Seconds)
 {
     public static Args Parse(string[] args)
     {
         int train = 1000, test = 400, seed = 7;
         var skip = false;
         var errors = 0;
+        var http = false;
+        var seconds = 10.0;
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -223,10 +232,12 @@ internal sealed record Args(int Train, int Test, int Seed, bool SkipCompare, int
                 case "--seed": seed = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--skip-compare": skip = true; break;
                 case "--errors": errors = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
-                default: throw new ArgumentException($"Unknown argument '{args[i]}'. Use --train N --test N --seed N --skip-compare --errors N.");
+                case "--http": http = true; break;
+                case "--seconds": seconds = double.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                default: throw new ArgumentException($"Unknown argument '{args[i]}'. Use --train N --test N --seed N --skip-compare --errors N --http --seconds N.");
             }
         }
-        return new Args(train, test, seed, skip, errors);
+        return new Args(train, test, seed, skip, errors, http, seconds);
     }
 }
 
