@@ -27,6 +27,13 @@ public sealed record LabelStudioConnection(string? Url, string? ApiKey)
     /// (scheme, host and port), never on a presigned bucket or any other host.</summary>
     [MemberNotNullWhen(true, nameof(BaseUri), nameof(ApiKey))]
     public bool Authenticates(Uri target) => ApiKey is not null && BaseUri is { } baseUri && target.IsAbsoluteUri && TaskDataUrls.SameOrigin(target, baseUri);
+
+    // Keeps the key out of logs and error messages that print a connection.
+    private bool PrintMembers(System.Text.StringBuilder builder)
+    {
+        builder.Append($"Url = {Url}, ApiKey = {(ApiKey is null ? "none" : "***")} from {ApiKeySource}");
+        return true;
+    }
 }
 
 /// <summary>How a project's <c>/setup</c> values and the configured ones combine (docs/label-studio-access.md).</summary>
