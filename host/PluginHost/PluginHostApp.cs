@@ -63,8 +63,6 @@ public static class PluginHostApp
         services.AddSingleton<ModelActivator>();
         services.AddSingleton<TrainingQueue>();
         services.AddSingleton<TrainingJobRunner>();
-        services.AddSingleton<LabelStudioSources>();
-        services.AddSingleton<ISetupObserver>(sp => sp.GetRequiredService<LabelStudioSources>());
         services.AddSingleton<LabelStudioClient>();
         services.AddSingleton<TrainingService>();
         services.AddSingleton<ITrainingService>(sp => sp.GetRequiredService<TrainingService>());

@@ -4,6 +4,7 @@ using PluginHost.Plugins.OnnxDetector;
 using PluginHost.Sdk.Data;
 using PluginHost.Sdk.LabelConfigs;
 using PluginHost.Sdk.Predictions;
+using PluginHost.Tests.Shared;
 using SkiaSharp;
 using Xunit;
 

@@ -3,6 +3,7 @@ using System.Text;
 using PluginHost.Detector.Tests.Support;
 using PluginHost.Sdk.Data;
 using PluginHost.Sdk.Protocol;
+using PluginHost.Tests.Shared;
 using Xunit;
 
 namespace PluginHost.Detector.Tests;

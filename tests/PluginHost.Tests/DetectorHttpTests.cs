@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using PluginHost.Detector.Tests.Support;
 using PluginHost.Sdk.LabelConfigs;
 using PluginHost.Sdk.Predictions;
+using PluginHost.Tests.Shared;
 using SkiaSharp;
 using static PluginHost.Tests.LabelStudioRequests;
 

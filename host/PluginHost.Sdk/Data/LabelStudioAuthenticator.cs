@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Text;
 using System.Text.Json;
+using Microsoft.Extensions.Logging;
 
 namespace PluginHost.Sdk.Data;
 
@@ -20,23 +20,22 @@ internal sealed class LabelStudioAuthenticator
     private readonly string _apiKey;
     private readonly HttpClient _http;
     private readonly TimeProvider _time;
+    private readonly ILogger _logger;
     private readonly SemaphoreSlim _refreshLock = new(1, 1);
     private readonly DateTimeOffset? _refreshTokenExpiry;
     private (string Header, DateTimeOffset ValidUntil)? _access;
 
-    public LabelStudioAuthenticator(Uri baseUri, string apiKey, HttpClient http, TimeProvider time)
+    public LabelStudioAuthenticator(Uri baseUri, string apiKey, HttpClient http, TimeProvider time, ILogger logger)
     {
         _baseUri = baseUri;
         _apiKey = apiKey;
         _http = http;
         _time = time;
+        _logger = logger;
         IsPersonalAccessToken = Jwt.TryRead(apiKey, out _refreshTokenExpiry);
     }
 
     public bool IsPersonalAccessToken { get; }
-
-    /// <summary>Counts token exchanges, for diagnostics and tests.</summary>
-    public int RefreshCount;
 
     public async ValueTask<string> GetHeaderAsync(CancellationToken cancellationToken)
     {
@@ -65,21 +64,23 @@ internal sealed class LabelStudioAuthenticator
         return true;
     }
 
+    /// <exception cref="LabelStudioApiException">The personal access token is expired or refused.</exception>
+    /// <exception cref="HttpRequestException">Label Studio is unreachable.</exception>
     private async Task<(string Header, DateTimeOffset ValidUntil)> RefreshAsync(CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow();
         var refreshUri = new Uri(TaskDataUrls.Combine(_baseUri, "/api/token/refresh/"));
         if (_refreshTokenExpiry is { } expiry && expiry <= now)
-            throw new TaskDataException(refreshUri.ToString(),
-                $"the personal access token expired at {expiry:u}; create a new one in Label Studio (Account & Settings)");
+            throw new LabelStudioApiException(
+                $"The personal access token expired at {expiry:u}; create a new one in Label Studio at {_baseUri} (Account & Settings).");
 
         using var response = await _http.PostAsJsonAsync(refreshUri, new { refresh = _apiKey }, cancellationToken).ConfigureAwait(false);
         if (!response.IsSuccessStatusCode)
-            throw new TaskDataException(refreshUri.ToString(),
-                $"exchanging the personal access token failed with HTTP {(int)response.StatusCode} {response.ReasonPhrase}"
+            throw new LabelStudioApiException(
+                $"Exchanging the personal access token at {refreshUri} failed with HTTP {(int)response.StatusCode} {response.ReasonPhrase}"
                 + (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden or HttpStatusCode.BadRequest
-                    ? " (the token is revoked, expired, or personal access tokens are disabled for the organization)" : ""),
-                response.StatusCode);
+                    ? " (the token is revoked, expired, or personal access tokens are disabled for the organization)." : "."),
+                statusCode: response.StatusCode);
 
         string? access = null;
         try
@@ -93,9 +94,9 @@ internal sealed class LabelStudioAuthenticator
         {
         }
         if (string.IsNullOrEmpty(access))
-            throw new TaskDataException(refreshUri.ToString(), "the token refresh answer has no 'access' token");
+            throw new LabelStudioApiException($"The token refresh answer of {refreshUri} has no 'access' token.");
 
-        Interlocked.Increment(ref RefreshCount);
+        _logger.LogInformation("Exchanged the personal access token for an access token at {Uri}", refreshUri);
         var validUntil = Jwt.TryRead(access, out var accessExpiry) && accessExpiry is { } exp
             ? exp - ExpirySkew
             : now + UnknownExpiryLifetime;
@@ -134,8 +135,4 @@ internal static class Jwt
         s = s.PadRight(s.Length + (4 - s.Length % 4) % 4, '=');
         return Convert.FromBase64String(s);
     }
-
-    /// <summary>Encodes a JWT segment (tests and fakes build tokens with it).</summary>
-    internal static string EncodeSegment(string json) =>
-        Convert.ToBase64String(Encoding.UTF8.GetBytes(json)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 }

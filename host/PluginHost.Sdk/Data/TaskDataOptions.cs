@@ -7,15 +7,15 @@ namespace PluginHost.Sdk.Data;
 public sealed class TaskDataOptions
 {
     /// <summary>Label Studio's base URL (<c>LABEL_STUDIO_URL</c>, else <c>LABEL_STUDIO_HOST</c>), e.g. <c>http://label-studio:8080</c>.
-    /// Used when a project's <c>/setup</c> sent no hostname.</summary>
+    /// How it combines with a project's <c>/setup</c> values: <see cref="LabelStudioPrecedence"/>.</summary>
     public string? LabelStudioUrl { get; set; }
 
     /// <summary>A legacy token or a personal access token (<c>LABEL_STUDIO_API_KEY</c>, else <c>LABEL_STUDIO_ACCESS_TOKEN</c>).
-    /// Used when a project's <c>/setup</c> sent no access token.</summary>
+    /// How it combines with a project's <c>/setup</c> values: <see cref="LabelStudioPrecedence"/>.</summary>
     public string? ApiKey { get; set; }
 
     /// <summary>When true, <see cref="LabelStudioUrl"/>/<see cref="ApiKey"/> win over the values received in <c>/setup</c>
-    /// (useful when Label Studio announces <c>http://localhost:8080</c>, unreachable from a container).</summary>
+    /// for task data (training pulls prefer them anyway; useful when Label Studio announces <c>http://localhost:8080</c>, unreachable from a container).</summary>
     public bool PreferConfiguredConnection { get; set; }
 
     /// <summary>Where <c>/data/local-files/?d=</c> paths are read from disk when the file exists
@@ -34,7 +34,7 @@ public sealed class TaskDataOptions
     /// <summary>Per download, redirects and token refresh included.</summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(60);
 
-    /// <summary>Verify TLS certificates (<c>VERIFY_SSL</c>).</summary>
+    /// <summary>Verify TLS certificates (<c>VERIFY_SSL</c>), for every request of <see cref="ILabelStudioApi"/>.</summary>
     public bool VerifySsl { get; set; } = true;
 
     public int MaxRedirects { get; set; } = 5;

@@ -1,6 +1,4 @@
-using System.Collections.Concurrent;
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -11,36 +9,24 @@ namespace PluginHost.Sdk.Data;
 /// <summary>
 /// The default <see cref="ITaskDataResolver"/>: Label Studio uploads, local-files storage (read from
 /// <see cref="TaskDataOptions.LocalFilesDocumentRoot"/> when the file is there), cloud storage through Label Studio's
-/// presign endpoint, plain http(s) and <c>data:</c> URIs, with a bounded disk cache. Redirects are followed by hand
-/// so the <c>Authorization</c> header goes to the Label Studio origin only, never to a presigned bucket or any other host.
+/// presign endpoint, plain http(s) and <c>data:</c> URIs, with a bounded disk cache. Requests go through
+/// <see cref="ILabelStudioApi"/>; redirects are followed here, one hop at a time, so the <c>Authorization</c> header goes
+/// to the Label Studio origin only, never to a presigned bucket or any other host.
 /// </summary>
-public sealed class TaskDataResolver : ITaskDataResolver, IDisposable
+public sealed class TaskDataResolver : ITaskDataResolver
 {
     private readonly TaskDataOptions _options;
     private readonly ILabelStudioConnections _connections;
+    private readonly ILabelStudioApi _api;
     private readonly ILogger<TaskDataResolver> _logger;
-    private readonly TimeProvider _time;
-    private readonly HttpClient _http;
     private readonly Lazy<TaskDataCache> _cache;
-    private readonly ConcurrentDictionary<(string Origin, string Key), LabelStudioAuthenticator> _authenticators = new();
 
-    public TaskDataResolver(IOptions<TaskDataOptions> options, ILabelStudioConnections connections, ILogger<TaskDataResolver> logger, TimeProvider time)
+    public TaskDataResolver(IOptions<TaskDataOptions> options, ILabelStudioConnections connections, ILabelStudioApi api, ILogger<TaskDataResolver> logger)
     {
         _options = options.Value;
         _connections = connections;
+        _api = api;
         _logger = logger;
-        _time = time;
-        var handler = new SocketsHttpHandler
-        {
-            AllowAutoRedirect = false,
-            AutomaticDecompression = DecompressionMethods.All,
-            ConnectTimeout = TimeSpan.FromSeconds(10),
-            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
-            UseCookies = false,
-        };
-        if (!_options.VerifySsl) handler.SslOptions.RemoteCertificateValidationCallback = (_, _, _, _) => true;
-        _http = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
-        _http.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("PluginHost", "1.0"));
         _cache = new Lazy<TaskDataCache>(() =>
         {
             try
@@ -61,18 +47,17 @@ public sealed class TaskDataResolver : ITaskDataResolver, IDisposable
         var kind = TaskDataUrls.Classify(value, out var normalized);
         if (kind == TaskDataKind.DataUri) return await CacheDataUriAsync(normalized, cancellationToken).ConfigureAwait(false);
         if (kind == TaskDataKind.LocalFiles && TryLocalFile(normalized) is { } local) return local;
+        var connection = _connections.Get(project);
+        if (connection.Url is not null && connection.BaseUri is null)
+            throw new TaskDataException(connection.Url, "the Label Studio URL must be an absolute http:// or https:// URL");
         if (kind == TaskDataKind.Http)
-        {
-            var target = new Uri(normalized);
-            var connection = TryGetBaseUri(project, out var baseUri, out var key) ? (baseUri, key) : default;
-            return await DownloadAsync([target], value, kind, connection.baseUri, connection.key, cancellationToken).ConfigureAwait(false);
-        }
+            return await DownloadAsync([new Uri(normalized)], value, kind, connection, cancellationToken).ConfigureAwait(false);
 
         // Everything else lives behind Label Studio.
-        if (!TryGetBaseUri(project, out var lsUri, out var apiKey))
+        if (connection.BaseUri is not { } lsUri)
             throw new TaskDataException(value,
                 "it is served by Label Studio, but no Label Studio URL is known: set LABEL_STUDIO_URL, or connect the backend in Label Studio so its /setup sends the hostname");
-        if (apiKey is null)
+        if (connection.ApiKey is null)
             throw new TaskDataException(value,
                 $"it is served by Label Studio at {lsUri}, but no API key is known: set LABEL_STUDIO_API_KEY (a legacy token or a personal access token)");
         Uri[] candidates = kind switch
@@ -88,7 +73,7 @@ public sealed class TaskDataResolver : ITaskDataResolver, IDisposable
                 : throw new TaskDataException(value, "cloud storage URIs are presigned by Label Studio per task, so the task id is required"),
             _ => [new Uri(TaskDataUrls.Combine(lsUri, normalized))],
         };
-        return await DownloadAsync(candidates, value, kind, lsUri, apiKey, cancellationToken).ConfigureAwait(false);
+        return await DownloadAsync(candidates, value, kind, connection, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<Stream> OpenReadAsync(string value, long? taskId, ProjectRef? project, CancellationToken cancellationToken)
@@ -106,20 +91,6 @@ public sealed class TaskDataResolver : ITaskDataResolver, IDisposable
                 // Evicted between resolving and opening: fetch again once.
             }
         }
-    }
-
-    public void Dispose() => _http.Dispose();
-
-    private bool TryGetBaseUri(ProjectRef? project, out Uri baseUri, out string? apiKey)
-    {
-        var connection = _connections.Get(project);
-        apiKey = connection.ApiKey;
-        baseUri = null!;
-        if (connection.Url is null) return false;
-        if (!Uri.TryCreate(connection.Url, UriKind.Absolute, out var parsed) || (parsed.Scheme != Uri.UriSchemeHttp && parsed.Scheme != Uri.UriSchemeHttps))
-            throw new TaskDataException(connection.Url, "the Label Studio URL must be an absolute http:// or https:// URL");
-        baseUri = parsed;
-        return true;
     }
 
     private string? TryLocalFile(string value)
@@ -143,7 +114,7 @@ public sealed class TaskDataResolver : ITaskDataResolver, IDisposable
     }
 
     /// <summary>Tries each candidate URL in turn (a 4xx moves to the next); the first success is cached.</summary>
-    private async Task<string> DownloadAsync(Uri[] candidates, string value, TaskDataKind kind, Uri? labelStudio, string? apiKey, CancellationToken cancellationToken)
+    private async Task<string> DownloadAsync(Uri[] candidates, string value, TaskDataKind kind, LabelStudioConnection connection, CancellationToken cancellationToken)
     {
         var hint = TaskDataUrls.FileNameHint(value, kind);
         // The cache key is the first candidate: the same value at the same Label Studio is the same file.
@@ -157,7 +128,7 @@ public sealed class TaskDataResolver : ITaskDataResolver, IDisposable
         {
             try
             {
-                using var response = await SendAsync(candidate, labelStudio, apiKey, timeout.Token).ConfigureAwait(false);
+                using var response = await GetAsync(candidate, connection, timeout.Token).ConfigureAwait(false);
                 return await _cache.Value.AddAsync(entry, (s, ct) => CopyBoundedAsync(response, s, candidate, ct), timeout.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
@@ -177,32 +148,24 @@ public sealed class TaskDataResolver : ITaskDataResolver, IDisposable
         throw firstFailure ?? new TaskDataException(value, "no location to fetch it from");
     }
 
-    /// <summary>GET with manual redirects; the token is attached only while the target is the Label Studio origin.</summary>
-    private async Task<HttpResponseMessage> SendAsync(Uri url, Uri? labelStudio, string? apiKey, CancellationToken cancellationToken)
+    /// <summary>GET with manual redirects; the API client attaches the token only while the target is the Label Studio origin.</summary>
+    private async Task<HttpResponseMessage> GetAsync(Uri url, LabelStudioConnection connection, CancellationToken cancellationToken)
     {
         var target = url;
-        var retriedAuth = false;
         for (var hop = 0; ; hop++)
         {
-            var authenticator = labelStudio is not null && apiKey is not null && TaskDataUrls.SameOrigin(target, labelStudio)
-                ? _authenticators.GetOrAdd((labelStudio.GetLeftPart(UriPartial.Authority), apiKey), k => new LabelStudioAuthenticator(labelStudio, k.Key, _http, _time))
-                : null;
-            using var request = new HttpRequestMessage(HttpMethod.Get, target);
-            string? authorization = null;
-            if (authenticator is not null)
-            {
-                authorization = await authenticator.GetHeaderAsync(cancellationToken).ConfigureAwait(false);
-                request.Headers.TryAddWithoutValidation("Authorization", authorization);
-            }
-
             HttpResponseMessage response;
             try
             {
-                response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+                response = await _api.SendAsync(connection, HttpMethod.Get, target, cancellationToken).ConfigureAwait(false);
             }
             catch (HttpRequestException ex)
             {
                 throw new TaskDataException(target.ToString(), DescribeTransportError(target, ex), inner: ex);
+            }
+            catch (LabelStudioApiException ex)
+            {
+                throw new TaskDataException(target.ToString(), ex.Message, ex.StatusCode, ex);
             }
 
             var status = (int)response.StatusCode;
@@ -215,17 +178,9 @@ public sealed class TaskDataResolver : ITaskDataResolver, IDisposable
                     throw new TaskDataException(url.ToString(), $"redirected to an unsupported URL scheme '{target.Scheme}'");
                 continue;
             }
-            if (response.StatusCode == HttpStatusCode.Unauthorized && authenticator is not null && !retriedAuth && authenticator.Invalidate(authorization!))
-            {
-                // A personal access token's access JWT can be revoked or expire early: exchange it again once.
-                response.Dispose();
-                retriedAuth = true;
-                hop--;
-                continue;
-            }
             if (response.IsSuccessStatusCode) return response;
 
-            var reason = $"HTTP {status} {response.ReasonPhrase}" + Hint(response.StatusCode, authenticator is not null, labelStudio is not null && apiKey is not null);
+            var reason = $"HTTP {status} {response.ReasonPhrase}" + Hint(response.StatusCode, connection.Authenticates(target), connection.IsComplete);
             response.Dispose();
             throw new TaskDataException(target.ToString(), reason, response.StatusCode);
         }

@@ -6,8 +6,8 @@ namespace PluginHost.Sdk.Data;
 public static class TaskDataServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers <see cref="ITaskDataResolver"/> and <see cref="ILabelStudioConnections"/> as singletons.
-    /// Options start from the Python SDK's environment variables (<see cref="TaskDataOptions.ApplyEnvironment"/>),
+    /// Registers <see cref="ITaskDataResolver"/>, <see cref="ILabelStudioConnections"/> and <see cref="ILabelStudioApi"/>
+    /// as singletons. Options start from the Python SDK's environment variables (<see cref="TaskDataOptions.ApplyEnvironment"/>),
     /// then <paramref name="configure"/> runs.
     /// </summary>
     public static IServiceCollection AddTaskDataAccess(this IServiceCollection services, Action<TaskDataOptions>? configure = null)
@@ -17,6 +17,7 @@ public static class TaskDataServiceCollectionExtensions
         if (configure is not null) options.Configure(configure);
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ILabelStudioConnections, LabelStudioConnections>();
+        services.TryAddSingleton<ILabelStudioApi, LabelStudioApiClient>();
         services.TryAddSingleton<TaskDataResolver>();
         services.TryAddSingleton<ITaskDataResolver>(sp => sp.GetRequiredService<TaskDataResolver>());
         return services;

@@ -7,10 +7,11 @@ using PluginHost.Sdk.Protocol;
 namespace PluginHost.Data;
 
 /// <summary>
-/// Task-data access for every backend: one <see cref="ITaskDataResolver"/> (and its download cache) in the host,
-/// forwarded into each backend's services; Label Studio's address and token are remembered from each <c>/setup</c>.
+/// Label Studio access for the host and every backend: one <see cref="ILabelStudioConnections"/> registry (fed by each
+/// <c>/setup</c>), one <see cref="ILabelStudioApi"/> and one <see cref="ITaskDataResolver"/> (and its download cache),
+/// forwarded into each backend's services; training pulls use the same registry and API client.
 /// Options: the Python SDK's environment names, then <c>PluginHost:LabelStudioUrl</c>/<c>LabelStudioApiKey</c>,
-/// then the <c>TaskData</c> section (see docs/detector.md).
+/// then the <c>TaskData</c> section (see docs/label-studio-access.md).
 /// </summary>
 public static class TaskDataWiring
 {
@@ -25,6 +26,7 @@ public static class TaskDataWiring
         });
         services.ShareWithBackends<ITaskDataResolver>();
         services.ShareWithBackends<ILabelStudioConnections>();
+        services.ShareWithBackends<ILabelStudioApi>();
         services.AddSingleton<ISetupObserver, RememberLabelStudioConnection>();
         return services;
     }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using PluginHost.Backends;
+using PluginHost.Sdk.Data;
 using PluginHost.Sdk.LabelConfigs;
 using PluginHost.Sdk.Protocol;
 using PluginHost.Sdk.Training;
@@ -20,7 +21,6 @@ public sealed class TrainingJobRunner(
     ModelActivator activator,
     ProjectStateStore states,
     LabelConfigCache labelConfigs,
-    LabelStudioSources connections,
     LabelStudioClient labelStudio,
     IConfiguration configuration,
     ILoggerFactory loggerFactory)
@@ -125,7 +125,7 @@ public sealed class TrainingJobRunner(
     {
         var xml = annotations.LoadLabelConfig(job.Project.Id)
             ?? states.For(job.Backend, job.Project.Id).Get(ProjectStateKeys.LabelConfig);
-        if (xml is null && connections.For(job.Project.Id) is { } connection)
+        if (xml is null && labelStudio.ConnectionFor(job.Project) is { } connection)
         {
             xml = await labelStudio.GetLabelConfigAsync(connection, job.Project.Id, cancellationToken);
             if (xml is not null) annotations.SaveLabelConfig(job.Project.Id, xml);
@@ -138,7 +138,7 @@ public sealed class TrainingJobRunner(
     private async Task PullAsync(TrainingJob job, TrainingDataSource source, CancellationToken cancellationToken)
     {
         if (source == TrainingDataSource.Store) return;
-        var connection = connections.For(job.Project.Id);
+        var connection = labelStudio.ConnectionFor(job.Project);
         if (connection is null)
         {
             if (source == TrainingDataSource.LabelStudio)
@@ -152,7 +152,7 @@ public sealed class TrainingJobRunner(
             var tasks = await labelStudio.ExportAnnotatedTasksAsync(connection, job.Project.Id, cancellationToken);
             var count = annotations.ReplaceProject(job.Project.Id, tasks);
             _logger.LogInformation("Pulled {Tasks} tasks with {Annotations} annotations of project {Project} from {LabelStudio}",
-                tasks.Count, count, job.Project.Id, connection.BaseUri);
+                tasks.Count, count, job.Project.Id, connection.Url);
         }
         catch (LabelStudioApiException ex) when (source == TrainingDataSource.Auto)
         {

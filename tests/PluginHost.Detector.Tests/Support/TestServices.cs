@@ -54,5 +54,7 @@ public sealed class TaskDataServices : IDisposable
 
     public ILabelStudioConnections Connections => _provider.GetRequiredService<ILabelStudioConnections>();
 
+    public ILabelStudioApi Api => _provider.GetRequiredService<ILabelStudioApi>();
+
     public void Dispose() => _provider.Dispose();
 }

@@ -1,3 +1,4 @@
+using PluginHost.Tests.Shared;
 using static PluginHost.Tests.Training.TrainingRequests;
 
 namespace PluginHost.Tests.Training;
@@ -25,8 +26,8 @@ public sealed class LabelStudioPullTests
         var job = await host.WaitForJobAsync("textclassifier", answer["job"]!.GetValue<string>());
         Assert.True(job["state"]!.GetValue<string>() == "succeeded", job.ToJsonString());
         Assert.Equal(Sentiment.Length, job["examples"]!.GetValue<int>()); // the cancelled one is ignored
-        Assert.Contains("GET /api/projects/6/export?exportType=JSON&download_all_tasks=false", labelStudio.Requests);
-        Assert.Contains("GET /api/projects/6", labelStudio.Requests);
+        Assert.Contains("GET /api/projects/6/export?exportType=JSON&download_all_tasks=false", labelStudio.RequestLines);
+        Assert.Contains("GET /api/projects/6", labelStudio.RequestLines);
 
         var (_, predicted) = await host.PostAsync("textclassifier/predict", Predict(["love it, excellent", "terrible and awful"]));
         Assert.Equal(["Positive", "Negative"], TrainingHost.Results(predicted).Select(TrainingHost.FirstChoice));
@@ -46,7 +47,7 @@ public sealed class LabelStudioPullTests
 
         // The access token expires: the next pull gets 401, exchanges the PAT again and succeeds.
         labelStudio.Exports["6"] = Export(Sentiment.Take(6));
-        labelStudio.ExpireAccessToken();
+        labelStudio.RevokeAccessTokens();
         var second = await host.WaitForJobAsync("slowtrainer", (await host.PostAsync("slowtrainer/webhook", StartTraining())).Body["job"]!.GetValue<string>());
         Assert.True(second["state"]!.GetValue<string>() == "succeeded", second.ToJsonString());
         Assert.Equal(6, second["examples"]!.GetValue<int>());
@@ -65,7 +66,7 @@ public sealed class LabelStudioPullTests
         var auto = await host.WaitForJobAsync("slowtrainer", (await host.PostAsync("slowtrainer/webhook", StartTraining())).Body["job"]!.GetValue<string>());
         Assert.Equal("succeeded", auto["state"]!.GetValue<string>());
         Assert.Equal(2, auto["examples"]!.GetValue<int>());
-        Assert.Contains(labelStudio.Requests, r => r.StartsWith("GET /api/projects/6/export", StringComparison.Ordinal));
+        Assert.Contains(labelStudio.RequestLines, r => r.StartsWith("GET /api/projects/6/export", StringComparison.Ordinal));
     }
 
     [Fact]

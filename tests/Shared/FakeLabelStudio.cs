@@ -9,16 +9,17 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace PluginHost.Detector.Tests.Support;
+namespace PluginHost.Tests.Shared;
 
 /// <summary>One request a fake server saw.</summary>
 public sealed record SeenRequest(string Method, string PathAndQuery, string? Authorization);
 
 /// <summary>
-/// A small Label Studio stand-in on 127.0.0.1 (real Kestrel, random port): uploads under <c>/data/upload/</c>, the
-/// storage proxy, local files, per-task presign (redirecting to another origin), and <c>/api/token/refresh/</c>
-/// issuing short-lived access JWTs for a personal access token. Auth is checked exactly as Label Studio does:
-/// <c>Token &lt;legacy&gt;</c> or <c>Bearer &lt;access&gt;</c>.
+/// A small Label Studio stand-in on 127.0.0.1 (real Kestrel, random port), shared by the task-data and training
+/// tests (linked into both test projects): uploads under <c>/data/upload/</c>, the storage proxy, local files,
+/// per-task presign (redirecting to another origin), the project export (<c>GET /api/projects/{id}/export</c>), the
+/// project (<c>GET /api/projects/{id}</c>) and <c>/api/token/refresh/</c> issuing short-lived access JWTs for a personal
+/// access token. Auth is checked exactly as Label Studio does: <c>Token &lt;legacy&gt;</c> or <c>Bearer &lt;access&gt;</c>.
 /// </summary>
 public sealed class FakeLabelStudio : IAsyncDisposable
 {
@@ -28,9 +29,22 @@ public sealed class FakeLabelStudio : IAsyncDisposable
 
     private FakeLabelStudio(WebApplication app) => _app = app;
 
+    /// <summary>The base URL, without a trailing slash.</summary>
     public string Url { get; private set; } = "";
 
+    /// <summary>The base URL with a trailing slash.</summary>
+    public Uri BaseAddress => new(Url + "/");
+
     public ConcurrentQueue<SeenRequest> Requests { get; } = new();
+
+    /// <summary>The requests as <c>METHOD /path?query</c> lines.</summary>
+    public IEnumerable<string> RequestLines => Requests.Select(r => $"{r.Method} {r.PathAndQuery}");
+
+    /// <summary>The export JSON per project id.</summary>
+    public ConcurrentDictionary<string, string> Exports { get; } = new();
+
+    /// <summary>The label config per project id.</summary>
+    public ConcurrentDictionary<string, string> LabelConfigs { get; } = new();
 
     /// <summary>Files served under their path (e.g. <c>/data/upload/1/a.png</c> or <c>/bucket/a.png</c>).</summary>
     public ConcurrentDictionary<string, byte[]> Files { get; } = new();
@@ -115,6 +129,20 @@ public sealed class FakeLabelStudio : IAsyncDisposable
         if (path.StartsWith("/data/upload/", StringComparison.Ordinal)) await ServeAsync(http, path);
         else if (path == "/storage-data/uploaded/" && StorageProxy) await ServeAsync(http, "/data/" + request.Query["filepath"]);
         else if (path == "/data/local-files/") await ServeAsync(http, "/local/" + request.Query["d"]);
+        else if (ProjectPath(path) is var (id, export))
+        {
+            if (export && Exports.TryGetValue(id, out var json))
+            {
+                http.Response.ContentType = "application/json";
+                await http.Response.WriteAsync(json);
+            }
+            else if (!export && LabelConfigs.TryGetValue(id, out var config)) await http.Response.WriteAsJsonAsync(new { id = int.Parse(id), label_config = config });
+            else
+            {
+                http.Response.StatusCode = 404;
+                await http.Response.WriteAsJsonAsync(new { detail = "Not found." });
+            }
+        }
         else if (path.StartsWith("/tasks/", StringComparison.Ordinal) && path.EndsWith("/presign/", StringComparison.Ordinal))
         {
             // Label Studio decodes fileuri as urlsafe base64.
@@ -124,6 +152,15 @@ public sealed class FakeLabelStudio : IAsyncDisposable
             else await ServeAsync(http, "/bucket/" + key);
         }
         else http.Response.StatusCode = 404;
+    }
+
+    /// <summary><c>/api/projects/{id}</c> or <c>/api/projects/{id}/export</c>.</summary>
+    private static (string Id, bool Export)? ProjectPath(string path)
+    {
+        var parts = path.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        if (parts.Length is < 3 or > 4 || parts[0] != "api" || parts[1] != "projects") return null;
+        if (parts.Length == 4 && parts[3] != "export") return null;
+        return (parts[2], parts.Length == 4);
     }
 
     private bool Authorized(string header) =>
