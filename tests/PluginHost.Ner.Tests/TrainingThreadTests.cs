@@ -58,11 +58,13 @@ public sealed class TrainingThreadTests
         });
         try
         {
-            await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
+            var error = await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
                 new NerBackend().TrainAsync(LabelStudio.Training(train, directory, progress: progress), cancellation.Token));
             Assert.True(cancelledAt.IsRunning, "training never reached the fit");
-            // Training 1,500 texts takes several seconds; a cancelled fit stops at the optimiser's next check.
-            Assert.True(cancelledAt.Elapsed < TimeSpan.FromSeconds(3), $"took {cancelledAt.Elapsed.TotalSeconds:F1} s to stop after the fit began");
+            // Stopped inside ML.NET's Fit, not by the token check after it: without stopping the fit, this training ran
+            // on for 10 s after the cancel (measured); with it, typically well under a second, a few under parallel load.
+            Assert.True(error.StackTrace?.Contains("Microsoft.ML.", StringComparison.Ordinal) == true, $"not thrown by ML.NET's Fit: {error}");
+            Assert.True(cancelledAt.Elapsed < TimeSpan.FromSeconds(8), $"took {cancelledAt.Elapsed.TotalSeconds:F1} s to stop after the fit began");
             Assert.DoesNotContain(progress.Reports, r => r.Value >= 0.95);
             Assert.False(File.Exists(Path.Combine(directory, NerModel.PipelineFile)));
         }

@@ -159,7 +159,7 @@ public sealed class NerModel
     {
         Directory.CreateDirectory(directory);
         WriteAtomically(Path.Combine(directory, PipelineFile), stream => _ml.Model.Save(_pipeline, inputSchema, stream));
-        WriteAtomically(Path.Combine(directory, MetadataFile), stream => JsonSerializer.Serialize(stream, Metadata, NerModelMetadata.JsonOptions));
+        WriteAtomically(Path.Combine(directory, MetadataFile), stream => JsonSerializer.Serialize(stream, Metadata, NerModelJson.Default.NerModelMetadata));
     }
 
     public static NerModel Load(string directory)
@@ -170,7 +170,7 @@ public sealed class NerModel
             throw new FileNotFoundException($"'{directory}' is not a NER model folder: it needs {PipelineFile} and {MetadataFile}.");
         NerModelMetadata metadata;
         using (var stream = File.OpenRead(metadataPath))
-            metadata = JsonSerializer.Deserialize<NerModelMetadata>(stream, NerModelMetadata.JsonOptions)
+            metadata = JsonSerializer.Deserialize(stream, NerModelJson.Default.NerModelMetadata)
                 ?? throw new InvalidDataException($"{metadataPath} is empty.");
         var ml = new MLContext();
         ITransformer pipeline;

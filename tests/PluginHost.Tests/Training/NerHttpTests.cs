@@ -119,6 +119,42 @@ public sealed class NerHttpTests
         Assert.True(NerRequests.Score(gold, v3, "ORG").F1 >= 0.6, $"v3 ORG F1 {NerRequests.Score(gold, v3, "ORG").F1:F3}");
     }
 
+#if RELEASE
+    [Fact]
+#else
+    [Fact(Skip = "Unloading needs a Release build: the Debug JIT keeps old load contexts alive. Run dotnet test -c Release.")]
+#endif
+    public async Task A_plugin_that_trained_and_predicted_unloads_with_its_private_ml_net()
+    {
+        // Reflection-based System.Text.Json (ner.json) once pinned the plugin's load context for the process's lifetime.
+        var (train, test) = SyntheticNerCorpus.Generate(100, 20, seed: 5);
+        WeakReference context;
+        await using (var host = await StartAsync())
+        {
+            await PostWebhookAsync(host, NerRequests.AnnotationsCreated(train.Select((t, i) => (1000L + i, 1L + i, t)), FullConfig));
+            await StartTrainingAsync(host, FullConfig);
+            await PredictAsync(host, test, FullConfig, "ner-v1");
+            context = PluginContextOf(host);
+        }
+        for (var i = 0; i < 100 && context.IsAlive; i++)
+        {
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+            await Task.Delay(50);
+        }
+        Assert.False(context.IsAlive, "the ner plugin's load context is still alive after its host stopped");
+    }
+
+    /// <summary>Kept out of line so no local of the test method roots the plugin.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static WeakReference PluginContextOf(RunningHost host)
+    {
+        Assert.True(host.Get<PluginHost.Backends.BackendRegistry>().TryGet(Backend, out var slot));
+        var context = System.Runtime.Loader.AssemblyLoadContext.GetLoadContext(slot.Current!.Backend.GetType().Assembly)!;
+        Assert.True(context.IsCollectible);
+        return new WeakReference(context);
+    }
+
     internal static Task<RunningHost> StartAsync(params (string Key, string? Value)[] settings)
     {
         var overrides = new Dictionary<string, string?>
@@ -263,8 +299,8 @@ public sealed class NerTrainingThreadTests
             Assert.Equal(202, (int)response.StatusCode);
         var job = await host.WaitForJobAsync(Backend, id, TimeSpan.FromSeconds(30));
         Assert.Equal("cancelled", job["state"]!.GetValue<string>());
-        // Without stopping ML.NET's Fit this took the rest of the fit (7 s for 1,500 texts, measured).
-        Assert.True(cancelledAt.Elapsed < TimeSpan.FromSeconds(3), $"took {cancelledAt.Elapsed.TotalSeconds:F1} s to stop");
+        // Without stopping ML.NET's Fit this took the rest of the fit (7 s for 1,500 texts, measured); with it, milliseconds.
+        Assert.True(cancelledAt.Elapsed < TimeSpan.FromSeconds(5), $"took {cancelledAt.Elapsed.TotalSeconds:F1} s to stop");
         var (_, versions) = await host.GetAsync($"{Backend}/versions");
         Assert.Equal(["ner-v1"], versions["versions"]!.AsArray().Select(v => v!.GetValue<string>()));
         await PredictAsync(host, test, FullConfig, "ner-v1");
