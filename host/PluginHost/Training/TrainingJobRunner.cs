@@ -105,7 +105,8 @@ public sealed class TrainingJobRunner(
         catch (Exception ex) when (ex is TrainingDataException or LabelConfigException or LabelStudioApiException or ModelActivationException or AnnotationStoreException)
         {
             finish = () => job.Fail(ex.Message);
-            _logger.LogWarning("Training job {Job} failed: {Error}", job.Id, ex.Message);
+            // The cause (e.g. a backend's exception in the warm-up prediction) with its stack trace, for whoever fixes it.
+            _logger.LogWarning(ex.InnerException, "Training job {Job} failed: {Error}", job.Id, ex.Message);
         }
         catch (Exception ex)
         {
