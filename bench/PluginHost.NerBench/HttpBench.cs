@@ -1,3 +1,4 @@
+using PluginHost.Bench;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net.Http.Headers;
@@ -71,7 +72,7 @@ internal sealed class HttpBench : IAsyncDisposable
     {
         var root = Path.Combine(Path.GetTempPath(), "pluginhost-nerbench-" + Guid.NewGuid().ToString("N")[..8]);
         var plugins = Path.Combine(root, "plugins");
-        CopyFolder(Path.Combine(FindRepoRoot(), "artifacts", "plugins", "ner"), Path.Combine(plugins, "ner"));
+        RepoFiles.CopyFolder(Path.Combine(RepoFiles.FindRepoRoot(), "artifacts", "plugins", "ner"), Path.Combine(plugins, "ner"));
         var app = PluginHostApp.Create([], new Dictionary<string, string?>
         {
             ["PluginHost:Host"] = "127.0.0.1",
@@ -224,23 +225,7 @@ internal sealed class HttpBench : IAsyncDisposable
         return JsonNode.Parse(text)!;
     }
 
-    private static string FindRepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "PluginHost.slnx"))) return dir.FullName;
-        throw new InvalidOperationException("Run the benchmark from the repository (PluginHost.slnx not found).");
-    }
 
-    private static void CopyFolder(string source, string target)
-    {
-        if (!Directory.Exists(source)) throw new DirectoryNotFoundException($"{source} is missing: build plugins/Ner (or the host) first.");
-        foreach (var file in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories))
-        {
-            var destination = Path.Combine(target, Path.GetRelativePath(source, file));
-            Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
-            File.Copy(file, destination, overwrite: true);
-        }
-    }
 
     public async ValueTask DisposeAsync()
     {

@@ -1,3 +1,4 @@
+using PluginHost.Bench;
 using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Runtime.Loader;
@@ -17,7 +18,7 @@ using PluginHost.Backends;
 // (the figures go to stderr; stdout carries the build and ML.NET's native training chatter)
 var drops = ArgValue(args, "--drops", 10);
 var reloads = ArgValue(args, "--reloads", 20);
-var repo = FindRepoRoot();
+var repo = RepoFiles.FindRepoRoot();
 var versionA = Path.Combine(repo, "artifacts", "test-plugins", "version-a");
 var mlnet = Path.Combine(repo, "artifacts", "test-plugins", "mlnet");
 var work = Directory.CreateTempSubdirectory("pluginhost-bench-").FullName;
@@ -60,7 +61,7 @@ async Task MeasureDropsAsync()
     {
         var route = $"drop{i}";
         var watch = Stopwatch.StartNew();
-        CopyFolder(versionA, Path.Combine(plugins, route));
+        RepoFiles.CopyFolder(versionA, Path.Combine(plugins, route));
         while (!await PredictsAsync(route, "{\"tasks\":[{\"id\":1,\"data\":{\"text\":\"x\"}}]}")) await Task.Delay(5);
         times.Add(watch.Elapsed.TotalMilliseconds);
     }
@@ -74,7 +75,7 @@ async Task MeasureReloadMemoryAsync()
 {
     const string positive = "{\"tasks\":[{\"id\":1,\"data\":{\"text\":\"What a wonderful and great experience\"}}]}";
     var target = Path.Combine(plugins, "mlnet");
-    CopyFolder(mlnet, target);
+    RepoFiles.CopyFolder(mlnet, target);
     var first = Stopwatch.StartNew();
     while (!await PredictsAsync("mlnet", positive)) await Task.Delay(10);
     var firstLoad = first.Elapsed.TotalMilliseconds;
@@ -129,16 +130,6 @@ static MemorySnapshot Snapshot()
     return new MemorySnapshot(process.WorkingSet64, GC.GetTotalMemory(forceFullCollection: true), contexts);
 }
 
-static void CopyFolder(string source, string target)
-{
-    if (!Directory.Exists(source)) throw new DirectoryNotFoundException($"{source} is missing: build the bench project first (it builds the test plugins).");
-    foreach (var file in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories))
-    {
-        var destination = Path.Combine(target, Path.GetRelativePath(source, file));
-        Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
-        File.Copy(file, destination, overwrite: true);
-    }
-}
 
 static int ArgValue(string[] args, string name, int fallback)
 {
@@ -146,12 +137,6 @@ static int ArgValue(string[] args, string name, int fallback)
     return at >= 0 && at + 1 < args.Length && int.TryParse(args[at + 1], out var value) ? value : fallback;
 }
 
-static string FindRepoRoot()
-{
-    for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        if (File.Exists(Path.Combine(dir.FullName, "PluginHost.slnx"))) return dir.FullName;
-    throw new InvalidOperationException("Repository root (PluginHost.slnx) not found above " + AppContext.BaseDirectory);
-}
 
 internal sealed record MemorySnapshot(long Rss, long Managed, int PluginContexts)
 {

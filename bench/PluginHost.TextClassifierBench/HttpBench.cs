@@ -1,3 +1,4 @@
+using PluginHost.Bench;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net.Http.Headers;
@@ -36,9 +37,9 @@ public sealed class HttpBench : IAsyncDisposable
 
     public static async Task<HttpBench> StartAsync(int nice)
     {
-        var root = FindRepoRoot();
+        var root = RepoFiles.FindRepoRoot();
         var plugins = Path.Combine(Path.GetTempPath(), "pluginhost-bench", "plugins-" + Guid.NewGuid().ToString("N")[..8]);
-        CopyFolder(Path.Combine(root, "artifacts", "plugins", "textclassifier"), Path.Combine(plugins, "textclassifier"));
+        RepoFiles.CopyFolder(Path.Combine(root, "artifacts", "plugins", "textclassifier"), Path.Combine(plugins, "textclassifier"));
         var models = Path.Combine(Path.GetTempPath(), "pluginhost-bench", "models-" + Guid.NewGuid().ToString("N")[..8]);
         var app = PluginHostApp.Create([], new Dictionary<string, string?>
         {
@@ -221,23 +222,7 @@ public sealed class HttpBench : IAsyncDisposable
         }
     }
 
-    private static string FindRepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "PluginHost.slnx"))) return dir.FullName;
-        throw new InvalidOperationException("Run the benchmark from the repository (PluginHost.slnx not found).");
-    }
 
-    private static void CopyFolder(string source, string target)
-    {
-        if (!Directory.Exists(source)) throw new DirectoryNotFoundException($"{source} is missing: build the solution (or plugins/TextClassifier) first.");
-        foreach (var file in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories))
-        {
-            var destination = Path.Combine(target, Path.GetRelativePath(source, file));
-            Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
-            File.Copy(file, destination, overwrite: true);
-        }
-    }
 
     public async ValueTask DisposeAsync()
     {
