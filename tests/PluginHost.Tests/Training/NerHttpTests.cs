@@ -13,6 +13,9 @@ namespace PluginHost.Tests.Training;
 /// drives it: /setup, annotation webhooks, START_TRAINING, polling the job, then /predict with the new model_version.
 /// Data: the synthetic corpus of the NER tests; held-out texts use only names and templates never seen in training.
 /// </summary>
+// Not in parallel with tests that load and unload assemblies all the time (script churn, plugin reloads): ML.NET's
+// Fit failed there with a NullReferenceException in about one full run out of three (see docs/ner.md, known issues).
+[Collection(nameof(NerTrainingThreadTests))]
 public sealed class NerHttpTests
 {
     internal const string Backend = "ner";
