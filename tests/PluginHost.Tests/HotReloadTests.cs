@@ -106,7 +106,9 @@ public sealed class HotReloadTests
         Directory.CreateDirectory(Path.Combine(dir, "empty-build"));
         await File.WriteAllTextAsync(Path.Combine(dir, "empty-build", "readme.txt"), "no assembly here");
 
-        await WaitUntilAsync(async () => (await host.GetAsync("/empty-build/health")).Status == 503, TimeSpan.FromSeconds(15), "the folder is reported");
+        // 503 means "still loading" at first; wait for the load failure itself to be reported.
+        await WaitUntilAsync(async () => (string?)(await host.GetAsync("/empty-build/health")).Body["detail"] is { } detail && detail.Contains("No plugin assembly"),
+            TimeSpan.FromSeconds(15), "the folder's load failure is reported");
         var (status, body) = await host.PostAsync("/empty-build/predict", PredictBody());
         Assert.Equal(503, status);
         Assert.Contains("No plugin assembly", (string?)body["detail"]);

@@ -22,7 +22,8 @@ internal sealed class PluginShadowCopies
 {
     private const string LockFile = ".lock";
     private static int _sequence;
-    private static readonly ConcurrentDictionary<string, FileStream> Locks = new();
+    // Lazy: GetOrAdd may run its factory twice when two hosts of one process start together; the lock file must be opened once.
+    private static readonly ConcurrentDictionary<string, Lazy<FileStream>> Locks = new();
     private readonly ConcurrentDictionary<(string Path, long Length, long Ticks), string> _hashes = new();
     private readonly ILogger _logger;
 
@@ -33,7 +34,7 @@ internal sealed class PluginShadowCopies
         Root = Path.Combine(baseRoot, Environment.ProcessId.ToString());
         NativesRoot = Path.Combine(Root, "natives");
         Directory.CreateDirectory(NativesRoot);
-        Locks.GetOrAdd(Root, root =>
+        _ = Locks.GetOrAdd(Root, root => new Lazy<FileStream>(() =>
         {
             var held = new FileStream(Path.Combine(root, LockFile), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
             AppDomain.CurrentDomain.ProcessExit += (_, _) =>
@@ -42,7 +43,7 @@ internal sealed class PluginShadowCopies
                 TryDelete(root);
             };
             return held;
-        });
+        })).Value;
         DeleteFoldersOfEndedProcesses(baseRoot);
     }
 
