@@ -36,6 +36,8 @@ internal sealed class BackendEndpoints(
 
     private readonly TimeSpan _predictTimeout = TimeSpan.FromSeconds(options.Value.PredictTimeoutSeconds);
     private readonly ISetupObserver[] _setupObservers = setupObservers.ToArray();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, ExtraParams> _extraParams = new(StringComparer.Ordinal);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, ILogger> _loggers = new(StringComparer.OrdinalIgnoreCase);
 
     public Task HostHealthAsync(HttpContext context)
     {
@@ -76,7 +78,7 @@ internal sealed class BackendEndpoints(
             Project = project,
             LabelConfig = labelConfig ?? StoredLabelConfig(projectState, slot.Name),
             ExtraParams = ExtraParamsOf(projectState),
-            Logger = loggerFactory.CreateLogger($"PluginHost.Backend.{slot.Name}"),
+            Logger = LoggerFor(slot),
             State = projectState,
             ModelVersion = modelVersion,
             Hostname = request.Hostname,
@@ -105,7 +107,7 @@ internal sealed class BackendEndpoints(
                 Project = project,
                 LabelConfig = labelConfig,
                 ExtraParams = ExtraParamsOf(projectState),
-                Logger = loggerFactory.CreateLogger($"PluginHost.Backend.{slot.Name}"),
+                Logger = LoggerFor(slot),
                 State = projectState,
                 ModelVersion = model?.Generation.ModelVersion ?? generation.CodeVersion,
                 Tasks = tasks,
@@ -289,8 +291,18 @@ internal sealed class BackendEndpoints(
     private LabelConfig? StoredLabelConfig(IProjectState projectState, string backend) =>
         projectState.Get(LabelConfigKey) is { Length: > 0 } xml ? Parse(xml, backend) : null;
 
-    private static ExtraParams ExtraParamsOf(IProjectState projectState) =>
-        projectState.Get(ExtraParamsKey) is { Length: > 0 } json ? ExtraParams.Parse(json) : ExtraParams.Empty;
+    /// <summary>The project's extra params, parsed once per distinct value (not on every request).</summary>
+    private ExtraParams ExtraParamsOf(IProjectState projectState)
+    {
+        if (projectState.Get(ExtraParamsKey) is not { Length: > 0 } json) return ExtraParams.Empty;
+        if (_extraParams.TryGetValue(json, out var parsed)) return parsed;
+        if (_extraParams.Count >= 512) _extraParams.Clear();
+        return _extraParams.GetOrAdd(json, ExtraParams.Parse);
+    }
+
+    /// <summary>One logger per backend: <c>LoggerFactory.CreateLogger</c> takes a lock, which has no place on the request path.</summary>
+    private ILogger LoggerFor(BackendSlot slot) =>
+        _loggers.GetOrAdd(slot.Name, static (name, factory) => factory.CreateLogger($"PluginHost.Backend.{name}"), loggerFactory);
 
     private static BackendHealth Describe(BackendSlot slot)
     {
