@@ -17,6 +17,7 @@ public sealed class RedisEndpointTests
         Assert.Equal(2, options.DefaultDatabase);
         Assert.False(options.Ssl);
         Assert.False(options.AbortOnConnectFail);
+        Assert.Same(StackExchange.Redis.BacklogPolicy.FailFast, options.BacklogPolicy);
     }
 
     [Fact]

@@ -75,6 +75,24 @@ public sealed class RedisLeaseTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task While_redis_is_away_a_command_fails_fast_and_works_again_when_it_returns()
+    {
+        await _redis.KillAsync();
+        // Fails as "no connection" at once, not as a timeout after waiting in the backlog.
+        await Assert.ThrowsAsync<RedisConnectionException>(() => _lease.TryAcquireAsync("n", "a", TimeSpan.FromSeconds(1)));
+
+        await _redis.StartAsync();
+        LeaseGrant? grant = null;
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (grant is null)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the connection did not come back within 20 s");
+            try { grant = await _lease.TryAcquireAsync("n", "a", TimeSpan.FromSeconds(1)); }
+            catch (RedisException) { await Task.Delay(50); }
+        }
+    }
+
+    [Fact]
     public async Task An_owner_id_with_the_separator_is_refused() =>
         await Assert.ThrowsAsync<ArgumentException>(() => _lease.TryAcquireAsync("n", "a|b", TimeSpan.FromSeconds(1)));
 }

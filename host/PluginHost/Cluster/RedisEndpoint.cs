@@ -53,8 +53,11 @@ public static class RedisEndpoint
             catch (ArgumentException e) { throw new FormatException($"REDIS_URL is not a Redis configuration: {e.Message}", e); }
             if (options.EndPoints.Count == 0) throw new FormatException("REDIS_URL names no Redis endpoint");
         }
-        // A replica must start (and serve what it has) while Redis is away; the connection keeps retrying.
+        // A replica must start (and serve what it has) while Redis is away; the connection keeps retrying in the
+        // background, and a command issued meanwhile fails at once instead of waiting in a backlog, so a webhook can
+        // journal its annotations locally and still answer Label Studio within its 1 s.
         options.AbortOnConnectFail = false;
+        options.BacklogPolicy = BacklogPolicy.FailFast;
         options.ConnectRetry = 3;
         options.ConnectTimeout = 2000;
         options.SyncTimeout = 2000;
