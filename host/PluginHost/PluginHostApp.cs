@@ -5,7 +5,8 @@ using PluginHost.Data;
 using PluginHost.Http;
 using PluginHost.Plugins;
 using PluginHost.Scripts;
-using PluginHost.State;
+using PluginHost.Invocation;
+using PluginHost.Projects;
 using PluginHost.Training;
 using PluginHost.Training.LabelStudio;
 
@@ -54,14 +55,21 @@ public static class PluginHostApp
         services.AddSingleton<HostPaths>();
         services.AddSingleton<BackendRegistry>();
         services.AddSingleton<LabelConfigCache>();
-        services.AddSingleton<ProjectStateStore>();
+        services.AddSingleton<BackendContextFactory>();
+        services.AddSingleton<PredictInvoker>();
         services.AddSingleton<BackendActivator>();
         services.AddSingleton<BackendEndpoints>();
-        services.AddSingleton<ModelStore>();
-        services.AddSingleton<IActiveModelLocator>(sp => sp.GetRequiredService<ModelStore>());
-        services.AddSingleton<AnnotationStore>();
-        services.AddSingleton<ModelActivator>();
+        // Embedded implementations of the per-concern stores (a cluster mode registers its own instead).
+        services.AddSingleton<IProjectStore, FileProjectStore>();
+        services.AddSingleton<IActiveVersionStore, FileActiveVersionStore>();
+        services.AddSingleton<SqliteDatabase>();
+        services.AddSingleton<IAnnotationStore, SqliteAnnotationStore>();
+        services.AddSingleton<TrainingJobLog>();
         services.AddSingleton<TrainingQueue>();
+        services.AddSingleton<ITrainingQueue>(sp => sp.GetRequiredService<TrainingQueue>());
+        services.AddOptions<HostTrainingSettings>().BindConfiguration(HostTrainingSettings.Section);
+        services.AddSingleton<ModelStore>();
+        services.AddSingleton<ModelActivator>();
         services.AddSingleton<TrainingJobRunner>();
         services.AddSingleton<LabelStudioClient>();
         services.AddSingleton<TrainingService>();

@@ -2,6 +2,7 @@ using System.Reflection;
 using PluginHost.Configuration;
 using PluginHost.Sdk.Backends;
 using PluginHost.Sdk.Training;
+using PluginHost.Training;
 
 namespace PluginHost.Backends;
 
@@ -48,7 +49,8 @@ public sealed class BackendActivator(
     IServiceProvider hostServices,
     ILoggerFactory loggerFactory,
     HostPaths paths,
-    IActiveModelLocator modelLocator,
+    IActiveVersionStore activeVersions,
+    BackendContextFactory contexts,
     SharedBackendServices? shared = null)
 {
     /// <summary>Creates and starts a generation; throws <see cref="BackendLoadException"/> with a readable reason.</summary>
@@ -96,10 +98,9 @@ public sealed class BackendActivator(
             throw new BackendLoadException($"{backendType.Name} could not be created: {inner.GetType().Name}: {inner.Message}", inner);
         }
 
-        var version = $"{definition.Name}-{backend.Version ?? codeVersion}";
-        var logger = loggerFactory.CreateLogger($"PluginHost.Backend.{definition.Name}");
+        var version = ModelVersions.Of(definition.Name, backend.Version ?? codeVersion);
         var models = backend is ITrainableBackend trainable
-            ? new ProjectModels(definition.Name, version, trainable, modelLocator, logger)
+            ? new ProjectModels(definition.Name, version, trainable, activeVersions, contexts)
             : null;
         cancellationToken.ThrowIfCancellationRequested();
         return new BackendGeneration(definition.Name, backend, version, definition.Origin ?? definition.SourceDirectory, async () =>

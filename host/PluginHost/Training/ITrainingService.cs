@@ -20,9 +20,9 @@ public interface ITrainingService
     /// <summary>Rolls a project back or forward to a stored version (<c>v2</c>, <c>2</c> or <c>&lt;backend&gt;-v2</c>).</summary>
     Task<ActivationAnswer> ActivateAsync(BackendGeneration generation, string? projectId, string version, CancellationToken cancellationToken);
 
-    TrainingJobInfo? GetJob(string backend, string jobId);
+    ValueTask<TrainingJobInfo?> GetJobAsync(string backend, string jobId, CancellationToken cancellationToken);
 
-    TrainingJobInfo? CancelJob(string backend, string jobId);
+    ValueTask<TrainingJobInfo?> CancelJobAsync(string backend, string jobId, CancellationToken cancellationToken);
 }
 
 /// <summary>The reply to a training event: <c>{"status":…,"job":…,"detail":…}</c> with its HTTP status.</summary>
@@ -35,22 +35,3 @@ public sealed record VersionInfo(string ModelVersion, string Version, string Pro
     string? Job, string? Trigger, double? TrainingSeconds);
 
 public sealed record ActivationAnswer(string Status, string ModelVersion, string Project, string? Previous);
-
-/// <summary>Placeholder for hosts without training: says so instead of pretending to train.</summary>
-internal sealed class TrainingUnavailable : ITrainingService
-{
-    private static readonly TrainingAnswer Answer = new(StatusCodes.Status503ServiceUnavailable, "error", Detail: "Training is not available in this host.");
-
-    public Task<TrainingAnswer> OnWebhookAsync(BackendGeneration generation, WebhookEvent webhookEvent, CancellationToken cancellationToken) => Task.FromResult(Answer);
-
-    public Task<TrainingAnswer> OnTrainRequestAsync(BackendGeneration generation, TrainRequest request, CancellationToken cancellationToken) => Task.FromResult(Answer);
-
-    public VersionList ListVersions(BackendGeneration generation, string? projectId) => new([generation.CodeVersion]);
-
-    public Task<ActivationAnswer> ActivateAsync(BackendGeneration generation, string? projectId, string version, CancellationToken cancellationToken) =>
-        throw new Http.HttpError(StatusCodes.Status503ServiceUnavailable, "Training is not available in this host.", generation.Name);
-
-    public TrainingJobInfo? GetJob(string backend, string jobId) => null;
-
-    public TrainingJobInfo? CancelJob(string backend, string jobId) => null;
-}

@@ -5,7 +5,7 @@ using PluginHost.Http;
 using PluginHost.Sdk.Json;
 using PluginHost.Sdk.LabelConfigs;
 using PluginHost.Sdk.Protocol;
-using PluginHost.State;
+using PluginHost.Projects;
 
 namespace PluginHost.Training;
 
@@ -16,75 +16,75 @@ namespace PluginHost.Training;
 /// </summary>
 public sealed class TrainingService(
     BackendRegistry registry,
-    TrainingQueue queue,
+    ITrainingQueue queue,
     TrainingJobRunner runner,
-    AnnotationStore annotations,
+    IAnnotationStore annotations,
+    IProjectStore projects,
     ModelStore modelStore,
     ModelActivator activator,
-    LabelConfigCache labelConfigs,
+    BackendContextFactory contexts,
     ILogger<TrainingService> logger) : ITrainingService, ISetupObserver
 {
-    private readonly ConcurrentDictionary<(string Backend, string Project), int> _annotationsSinceJob = new();
-    private readonly ConcurrentDictionary<(string Backend, string Project), string> _retrainRequestedFor = new();
-    private readonly ConcurrentDictionary<(string Backend, string Project), string> _lastSetupConfig = new();
+    // Which config each project's labels were last compared for: /setup comes before every batch predict.
+    private readonly ConcurrentDictionary<ProjectKey, string> _labelsCheckedFor = new();
 
-    public Task<TrainingAnswer> OnWebhookAsync(BackendGeneration generation, WebhookEvent webhookEvent, CancellationToken cancellationToken)
+    public async Task<TrainingAnswer> OnWebhookAsync(BackendGeneration generation, WebhookEvent webhookEvent, CancellationToken cancellationToken)
     {
         var backend = generation.Name;
         var action = webhookEvent.Action ?? "";
         var project = webhookEvent.Project ?? ProjectOfTasks(webhookEvent.Task) ?? throw new HttpError(StatusCodes.Status400BadRequest,
             $"The {action} webhook has no 'project'; Label Studio sends the project object with every event.", backend);
-        if (project.LabelConfig is { Length: > 0 } xml) annotations.SaveLabelConfig(project.Id, xml);
+        var key = new ProjectKey(backend, project.Id);
+        if (project.LabelConfig is { Length: > 0 } xml) await projects.SetAsync(key, ProjectValueNames.LabelConfig, xml, cancellationToken);
         var settings = runner.SettingsFor(backend);
 
         switch (action)
         {
             case "START_TRAINING":
-                return Task.FromResult(Queued(backend, project, action));
+                return await QueuedAsync(backend, project, action, cancellationToken);
 
             case "ANNOTATION_CREATED" or "ANNOTATION_UPDATED" or "ANNOTATIONS_CREATED":
             {
-                var stored = StoreAnnotations(backend, project, webhookEvent);
+                var stored = await StoreAnnotationsAsync(backend, project, webhookEvent, cancellationToken);
                 if (settings.EveryNAnnotations <= 0)
-                    return Task.FromResult(new TrainingAnswer(StatusCodes.Status201Created, "ok",
-                        Detail: $"Stored {stored} annotation(s); training starts on START_TRAINING (Training:EveryNAnnotations is off)."));
-                var key = (backend, project.Id);
-                var count = _annotationsSinceJob.AddOrUpdate(key, stored, (_, n) => n + stored);
+                    return new TrainingAnswer(StatusCodes.Status201Created, "ok",
+                        Detail: $"Stored {stored} annotation(s); training starts on START_TRAINING (Training:EveryNAnnotations is off).");
+                var count = await projects.AddAsync(key, ProjectValueNames.AnnotationsSinceJob, stored, cancellationToken);
                 if (count < settings.EveryNAnnotations)
-                    return Task.FromResult(new TrainingAnswer(StatusCodes.Status201Created, "ok",
-                        Detail: $"Stored {stored} annotation(s); {count} of {settings.EveryNAnnotations} before the next training."));
-                _annotationsSinceJob[key] = 0;
-                return Task.FromResult(Queued(backend, project, action));
+                    return new TrainingAnswer(StatusCodes.Status201Created, "ok",
+                        Detail: $"Stored {stored} annotation(s); {count} of {settings.EveryNAnnotations} before the next training.");
+                return await QueuedAsync(backend, project, action, cancellationToken);
             }
 
             case "ANNOTATIONS_DELETED" or "ANNOTATION_DELETED":
             {
                 var ids = (webhookEvent.Annotations ?? webhookEvent.Annotation ?? []).Select(a => a.Id).OfType<long>().ToList();
-                var deleted = annotations.Delete(project.Id, ids);
-                return Task.FromResult(new TrainingAnswer(StatusCodes.Status200OK, "ok", Detail: $"Removed {deleted} stored annotation(s)."));
+                var deleted = await annotations.DeleteAsync(project.Id, ids, cancellationToken);
+                return new TrainingAnswer(StatusCodes.Status200OK, "ok", Detail: $"Removed {deleted} stored annotation(s).");
             }
 
             case "PROJECT_UPDATED":
-                if (settings.TrainOnProjectUpdated) return Task.FromResult(Queued(backend, project, action));
-                if (project.LabelConfig is { Length: > 0 } changed && RetrainIfLabelsChanged(backend, project, changed) is { } job)
-                    return Task.FromResult(new TrainingAnswer(StatusCodes.Status201Created, "ok", job, "The label config's labels changed: retraining."));
-                return Task.FromResult(new TrainingAnswer(StatusCodes.Status200OK, "Unknown event",
-                    Detail: $"PROJECT_UPDATED does not train {backend} (set Backends:{backend}:Training:TrainOnProjectUpdated to train on it)."));
+                if (settings.TrainOnProjectUpdated) return await QueuedAsync(backend, project, action, cancellationToken);
+                if (project.LabelConfig is { Length: > 0 } changed && await RetrainIfLabelsChangedAsync(backend, project, changed, cancellationToken) is { } job)
+                    return new TrainingAnswer(StatusCodes.Status201Created, "ok", job, "The label config's labels changed: retraining.");
+                return new TrainingAnswer(StatusCodes.Status200OK, "Unknown event",
+                    Detail: $"PROJECT_UPDATED does not train {backend} (set Backends:{backend}:Training:TrainOnProjectUpdated to train on it).");
 
             default:
-                return Task.FromResult(new TrainingAnswer(StatusCodes.Status200OK, "Unknown event", Detail: $"'{action}' does not train {backend}."));
+                return new TrainingAnswer(StatusCodes.Status200OK, "Unknown event", Detail: $"'{action}' does not train {backend}.");
         }
     }
 
-    public Task<TrainingAnswer> OnTrainRequestAsync(BackendGeneration generation, TrainRequest request, CancellationToken cancellationToken)
+    public async Task<TrainingAnswer> OnTrainRequestAsync(BackendGeneration generation, TrainRequest request, CancellationToken cancellationToken)
     {
         var tasks = request.Annotations ?? throw new HttpError(StatusCodes.Status400BadRequest,
             "The /train request has no 'annotations' list (Label Studio sends every annotated task there).", generation.Name);
         var project = request.Project ?? tasks.Select(t => t.Project).FirstOrDefault(p => p is not null) ?? ProjectRef.Default;
-        if (request.LabelConfig is { Length: > 0 } xml) annotations.SaveLabelConfig(project.Id, xml);
-        var stored = Store(generation.Name, () => annotations.ReplaceProject(project.Id, tasks));
-        var answer = Queued(generation.Name, project, "TRAIN");
-        return Task.FromResult(answer with { Detail = $"Stored {stored} annotation(s) of {tasks.Count} task(s). {answer.Detail}" });
+        if (request.LabelConfig is { Length: > 0 } xml)
+            await projects.SetAsync(new ProjectKey(generation.Name, project.Id), ProjectValueNames.LabelConfig, xml, cancellationToken);
+        var stored = await StoreAsync(generation.Name, () => annotations.ReplaceProjectAsync(project.Id, tasks, cancellationToken));
+        var answer = await QueuedAsync(generation.Name, project, "TRAIN", cancellationToken);
+        return answer with { Detail = $"Stored {stored} annotation(s) of {tasks.Count} task(s). {answer.Detail}" };
     }
 
     public VersionList ListVersions(BackendGeneration generation, string? projectId)
@@ -104,11 +104,11 @@ public sealed class TrainingService(
         var stored = modelStore.Find(backend, project.Id, version) ?? throw new HttpError(StatusCodes.Status404NotFound,
             $"Project {project.Id} of {backend} has no version '{version}'. Versions: {string.Join(", ", modelStore.List(backend, project.Id).Select(v => v.Name).DefaultIfEmpty("(none)"))}.", backend);
         var previous = modelStore.GetActive(backend, project.Id)?.VersionName;
-        var warmUp = annotations.LoadExamples(project.Id, cancellationToken).FirstOrDefault()?.Task;
-        var labelConfig = annotations.LoadLabelConfig(project.Id) is { Length: > 0 } xml ? labelConfigs.Get(xml) : null;
+        var warmUp = (await annotations.LoadExamplesAsync(project.Id, cancellationToken)).FirstOrDefault()?.Task;
+        var labelConfig = contexts.LabelConfigOf(backend, null, await contexts.ProjectAsync(backend, project, cancellationToken));
         try
         {
-            var modelVersion = await activator.ActivateAsync(backend, project, stored, warmUp, labelConfig, cancellationToken);
+            var modelVersion = await activator.ActivateAsync(generation, project, stored, warmUp, labelConfig, cancellationToken);
             return new ActivationAnswer("ok", modelVersion, project.Id, previous is null ? null : ModelStore.ModelVersionOf(backend, previous));
         }
         catch (ModelActivationException ex)
@@ -117,22 +117,23 @@ public sealed class TrainingService(
         }
     }
 
-    public TrainingJobInfo? GetJob(string backend, string jobId) => queue.Find(backend, jobId);
+    public ValueTask<TrainingJobInfo?> GetJobAsync(string backend, string jobId, CancellationToken cancellationToken) =>
+        queue.FindAsync(backend, jobId, cancellationToken);
 
-    public TrainingJobInfo? CancelJob(string backend, string jobId) => queue.Cancel(backend, jobId);
+    public ValueTask<TrainingJobInfo?> CancelJobAsync(string backend, string jobId, CancellationToken cancellationToken) =>
+        queue.CancelAsync(backend, jobId, cancellationToken);
 
-    /// <summary>Remembers the config and retrains when its labels differ from those the active version learned.</summary>
-    public void OnSetup(string backend, ProjectRef project, SetupRequest request)
+    /// <summary>Retrains when the config's labels differ from those the active version learned (the endpoint stored the config).</summary>
+    public async ValueTask OnSetupAsync(string backend, ProjectRef project, SetupRequest request, CancellationToken cancellationToken)
     {
         if (request.Schema is not { Length: > 0 } xml) return;
         if (!registry.TryGet(backend, out var slot) || slot.Current?.Trainable is null) return;
         try
         {
-            // Label Studio calls /setup before every batch predict: write only what changed.
-            if (_lastSetupConfig.TryGetValue((backend, project.Id), out var last) && last == xml) return;
-            annotations.SaveLabelConfig(project.Id, xml);
-            _lastSetupConfig[(backend, project.Id)] = xml;
-            RetrainIfLabelsChanged(backend, project, xml);
+            var key = new ProjectKey(backend, project.Id);
+            if (_labelsCheckedFor.TryGetValue(key, out var last) && last == xml) return;
+            _labelsCheckedFor[key] = xml;
+            await RetrainIfLabelsChangedAsync(backend, project, xml, cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -141,7 +142,7 @@ public sealed class TrainingService(
         }
     }
 
-    private string? RetrainIfLabelsChanged(string backend, ProjectRef project, string xml)
+    private async Task<string?> RetrainIfLabelsChangedAsync(string backend, ProjectRef project, string xml, CancellationToken cancellationToken)
     {
         if (!runner.SettingsFor(backend).RetrainOnLabelChange) return null;
         if (modelStore.GetActive(backend, project.Id) is not { } active) return null;
@@ -150,21 +151,23 @@ public sealed class TrainingService(
         var now = LabelsSignature.Of(config!);
         if (now == trainedWith) return null;
         // Once per new config: a retrain that fails must not be requested again by every /setup.
-        if (_retrainRequestedFor.TryGetValue((backend, project.Id), out var requested) && requested == now) return null;
-        _retrainRequestedFor[(backend, project.Id)] = now;
+        var key = new ProjectKey(backend, project.Id);
+        var snapshot = await projects.GetAsync(key, cancellationToken);
+        if (snapshot.Get(ProjectValueNames.RetrainRequestedFor) == now) return null;
+        await projects.SetAsync(key, ProjectValueNames.RetrainRequestedFor, now, cancellationToken);
         logger.LogInformation("The labels of {Backend}/{Project} changed since {Version}; retraining", backend, project.Id, active.VersionName);
-        return queue.Enqueue(backend, project, "LABEL_CONFIG_CHANGED").Job.Id;
+        return (await queue.EnqueueAsync(backend, project, "LABEL_CONFIG_CHANGED", cancellationToken)).JobId;
     }
 
-    private TrainingAnswer Queued(string backend, ProjectRef project, string trigger)
+    private async Task<TrainingAnswer> QueuedAsync(string backend, ProjectRef project, string trigger, CancellationToken cancellationToken)
     {
-        var (job, created) = queue.Enqueue(backend, project, trigger);
-        _annotationsSinceJob[(backend, project.Id)] = 0;
-        return new TrainingAnswer(StatusCodes.Status201Created, "ok", job.Id,
-            created ? $"Training job {job.Id} queued." : $"Joined training job {job.Id}, which has not started yet.");
+        var (job, created) = await queue.EnqueueAsync(backend, project, trigger, cancellationToken);
+        await projects.SetAsync(new ProjectKey(backend, project.Id), ProjectValueNames.AnnotationsSinceJob, "0", cancellationToken);
+        return new TrainingAnswer(StatusCodes.Status201Created, "ok", job,
+            created ? $"Training job {job} queued." : $"Joined training job {job}, which has not started yet.");
     }
 
-    private int StoreAnnotations(string backend, ProjectRef project, WebhookEvent webhookEvent)
+    private async Task<int> StoreAnnotationsAsync(string backend, ProjectRef project, WebhookEvent webhookEvent, CancellationToken cancellationToken)
     {
         var tasks = (webhookEvent.Task ?? []).Concat(webhookEvent.Tasks ?? []).Where(t => t.Id > 0).GroupBy(t => t.Id).ToDictionary(g => g.Key, g => g.First());
         var items = new List<(LabelStudioTask?, Annotation)>();
@@ -176,14 +179,14 @@ public sealed class TrainingService(
         }
         if (items.Count == 0)
             throw new HttpError(StatusCodes.Status400BadRequest, $"The {webhookEvent.Action} webhook carries no 'annotation'.", backend);
-        return Store(backend, () => annotations.Upsert(project.Id, items));
+        return await StoreAsync(backend, () => annotations.UpsertAsync(project.Id, items, cancellationToken));
     }
 
-    private static int Store(string backend, Func<int> write)
+    private static async Task<int> StoreAsync(string backend, Func<Task<int>> write)
     {
         try
         {
-            return write();
+            return await write();
         }
         catch (TrainingDataException ex)
         {
