@@ -68,6 +68,9 @@ public static class PluginHostApp
         services.AddSingleton<TrainingQueue>();
         services.AddSingleton<ITrainingQueue>(sp => sp.GetRequiredService<TrainingQueue>());
         services.AddOptions<HostTrainingSettings>().BindConfiguration(HostTrainingSettings.Section);
+        services.AddSingleton<IConfigureOptions<BackendTrainingSettings>, BackendTrainingSettingsSetup>();
+        services.AddSingleton<BackendTrainingOptions>();
+        services.AddSingleton<VersionService>();
         services.AddSingleton<ModelStore>();
         services.AddSingleton<ModelActivator>();
         services.AddSingleton<TrainingJobRunner>();

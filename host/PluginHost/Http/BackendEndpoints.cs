@@ -24,14 +24,9 @@ internal sealed class BackendEndpoints(
     BackendContextFactory contexts,
     PredictInvoker invoker,
     ITrainingService training,
+    VersionService versions,
     IEnumerable<ISetupObserver> setupObservers)
 {
-    private static readonly HashSet<string> TrainingEvents = new(StringComparer.Ordinal)
-    {
-        "START_TRAINING", "ANNOTATION_CREATED", "ANNOTATION_UPDATED", "ANNOTATION_DELETED", "ANNOTATIONS_CREATED", "ANNOTATIONS_DELETED",
-        "PROJECT_UPDATED",
-    };
-
     private readonly ISetupObserver[] _setupObservers = setupObservers.ToArray();
 
     public Task HostHealthAsync(HttpContext context)
@@ -93,7 +88,7 @@ internal sealed class BackendEndpoints(
         var slot = FindSlot(context);
         using var lease = Acquire(slot);
         var webhookEvent = await ReadAsync(context, HostJson.Info<WebhookEvent>());
-        if (webhookEvent.Action is not { } action || !TrainingEvents.Contains(action))
+        if (webhookEvent.Action is not { } action || WebhookEvents.Classify(action) == WebhookEventKind.Unknown)
         {
             await WriteAsync(context, StatusCodes.Status200OK, new StatusAnswer("Unknown event", $"'{webhookEvent.Action}' does not train this backend."));
             return;
@@ -104,7 +99,7 @@ internal sealed class BackendEndpoints(
             return;
         }
         var answer = await training.OnWebhookAsync(lease.Generation, webhookEvent, context.RequestAborted);
-        await WriteAsync(context, answer.StatusCode, answer);
+        await WriteAsync(context, StatusOf(answer), answer);
     }
 
     public async Task TrainAsync(HttpContext context)
@@ -118,7 +113,7 @@ internal sealed class BackendEndpoints(
             return;
         }
         var answer = await training.OnTrainRequestAsync(lease.Generation, request, context.RequestAborted);
-        await WriteAsync(context, answer.StatusCode, answer);
+        await WriteAsync(context, StatusOf(answer), answer);
     }
 
     /// <summary><c>GET /versions[?project=id]</c>: Label Studio reads <c>versions</c>; the details are for people.</summary>
@@ -126,10 +121,10 @@ internal sealed class BackendEndpoints(
     {
         var slot = FindSlot(context);
         using var lease = Acquire(slot);
-        var versions = lease.Generation.Trainable is null
+        var list = lease.Generation.Trainable is null
             ? new VersionList([lease.Generation.CodeVersion])
-            : training.ListVersions(lease.Generation, context.Request.Query["project"].FirstOrDefault());
-        return WriteAsync(context, StatusCodes.Status200OK, versions);
+            : versions.List(lease.Generation, context.Request.Query["project"].FirstOrDefault());
+        return WriteAsync(context, StatusCodes.Status200OK, list);
     }
 
     /// <summary><c>POST /versions/{version}/activate[?project=id]</c> (or <c>{"project":…}</c> in the body): rollback or roll forward.</summary>
@@ -147,7 +142,7 @@ internal sealed class BackendEndpoints(
             if (body.RootElement.ValueKind == JsonValueKind.Object && body.RootElement.TryGetProperty("project", out var p))
                 project = p.ValueKind == JsonValueKind.String ? p.GetString() : p.GetRawText();
         }
-        var answer = await training.ActivateAsync(lease.Generation, project, version, context.RequestAborted);
+        var answer = await versions.ActivateAsync(lease.Generation, project, version, context.RequestAborted);
         await WriteAsync(context, StatusCodes.Status200OK, answer);
     }
 
@@ -202,6 +197,13 @@ internal sealed class BackendEndpoints(
         using var model = await generation.Models.AcquireAsync(project, cancellationToken);
         return model.Generation.ModelVersion;
     }
+
+    /// <summary>Queued work and stored annotations are "created" (what Label Studio and the Python SDK expect); the rest is 200.</summary>
+    private static int StatusOf(TrainingAnswer answer) => answer.Outcome switch
+    {
+        TrainingOutcome.Queued or TrainingOutcome.Stored => StatusCodes.Status201Created,
+        _ => StatusCodes.Status200OK,
+    };
 
     private static BackendHealth Describe(BackendSlot slot)
     {

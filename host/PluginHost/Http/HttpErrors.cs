@@ -32,6 +32,8 @@ internal static class HttpErrors
         ClientRequestException e => new ApiError(StatusCodes.Status400BadRequest, e.Message, e.Backend),
         BackendTimeoutException e => new ApiError(StatusCodes.Status504GatewayTimeout, e.Message, e.Backend),
         BackendContractException e => new ApiError(StatusCodes.Status500InternalServerError, e.Message, e.Backend),
+        ResourceNotFoundException e => new ApiError(StatusCodes.Status404NotFound, e.Message, e.Backend),
+        Training.ModelActivationException e => new ApiError(StatusCodes.Status409Conflict, e.Message, e.Backend),
         BackendCallException => null,
         BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } =>
             new ApiError(StatusCodes.Status413PayloadTooLarge, "The request body is larger than the host accepts (MaxRequestBodyBytes)."),

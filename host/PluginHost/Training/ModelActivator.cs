@@ -24,7 +24,7 @@ public sealed class ModelActivator(IActiveVersionStore activeVersions, PredictIn
     {
         var backend = generation.Name;
         var models = generation.Models
-            ?? throw new ModelActivationException($"Backend '{backend}' does not train; it has no model versions.");
+            ?? throw new ModelActivationException(backend, $"Backend '{backend}' does not train; it has no model versions.");
         var gate = _gates.GetOrAdd((backend.ToLowerInvariant(), project.Id), _ => new SemaphoreSlim(1, 1));
         await gate.WaitAsync(cancellationToken);
         try
@@ -37,7 +37,7 @@ public sealed class ModelActivator(IActiveVersionStore activeVersions, PredictIn
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                throw new ModelActivationException($"Version {version.Name} of {backend}/{project.Id} did not load: {ex.GetType().Name}: {ex.Message}", ex);
+                throw new ModelActivationException(backend, $"Version {version.Name} of {backend}/{project.Id} did not load: {ex.GetType().Name}: {ex.Message}", ex);
             }
             try
             {
@@ -78,7 +78,7 @@ public sealed class ModelActivator(IActiveVersionStore activeVersions, PredictIn
                 logger.LogWarning("Warm-up of {ModelVersion} on a synthetic task failed ({Error}); activating anyway", loaded.ModelVersion, cause.Message);
                 return;
             }
-            throw new ModelActivationException($"{loaded.ModelVersion} failed its warm-up prediction: {cause.GetType().Name}: {cause.Message}", cause);
+            throw new ModelActivationException(generation.Name, $"{loaded.ModelVersion} failed its warm-up prediction: {cause.GetType().Name}: {cause.Message}", cause);
         }
     }
 

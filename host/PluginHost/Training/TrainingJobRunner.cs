@@ -22,17 +22,14 @@ public sealed class TrainingJobRunner(
     IProjectStore projects,
     BackendContextFactory contexts,
     LabelStudioClient labelStudio,
-    IConfiguration configuration,
+    BackendTrainingOptions trainingOptions,
     ILogger<TrainingJobRunner> logger)
 {
     private readonly ILogger _logger = logger;
 
-    public BackendTrainingSettings SettingsFor(string backend) =>
-        configuration.GetSection($"Backends:{backend}:Training").Get<BackendTrainingSettings>() ?? new BackendTrainingSettings();
-
     public async Task RunAsync(TrainingJob job)
     {
-        var settings = SettingsFor(job.Backend);
+        var settings = trainingOptions.For(job.Backend);
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(Math.Max(0.01, settings.TimeoutMinutes)));
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(job.CancellationToken, timeout.Token);
         var cancellationToken = linked.Token;
