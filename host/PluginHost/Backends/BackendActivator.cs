@@ -8,8 +8,8 @@ namespace PluginHost.Backends;
 
 /// <summary>
 /// Turns loaded code (a plugin's assemblies or a compiled script) into a <see cref="BackendGeneration"/>: a service
-/// provider private to that code, holding its backend class, its <see cref="IPluginStartup"/>s' services and its
-/// <see cref="BackendSettingsAttribute"/> option types, with the host's logging and shared services forwarded in.
+/// provider private to that code, holding its backend class and its <see cref="BackendSettingsAttribute"/> option
+/// types, with the host's logging and shared services forwarded in.
 /// </summary>
 public sealed class BackendActivator(
     IServiceProvider hostServices,
@@ -42,8 +42,6 @@ public sealed class BackendActivator(
         var exportedTypes = GetLoadableTypes(assembly);
         foreach (var optionsType in exportedTypes.Where(t => t.GetCustomAttribute<BackendSettingsAttribute>() is not null))
             ConfigureOptions(services, optionsType, definition.Settings);
-        foreach (var startupType in exportedTypes.Where(t => typeof(IPluginStartup).IsAssignableFrom(t) && t is { IsAbstract: false, IsInterface: false }))
-            ((IPluginStartup)Activator.CreateInstance(startupType)!).ConfigureServices(services, definition.Settings);
 
         var backendType = ChooseBackendType(definition, exportedTypes);
         services.AddSingleton(backendType);

@@ -54,13 +54,12 @@ public sealed class BackendContextFactory(IProjectStore projects, LabelConfigCac
             State = new ProjectStateView(projects, project),
             ModelVersion = model?.ModelVersion ?? codeVersion,
             Tasks = input.Tasks,
-            Interactive = input.Params?.Context,
-            Params = input.Params,
+            Interactive = input.Interactive,
             Model = model?.Model,
         };
     }
 
-    public async ValueTask<SetupContext> CreateSetupContextAsync(string backend, ProjectRef projectRef, SetupRequest request,
+    internal async ValueTask<SetupContext> CreateSetupContextAsync(string backend, ProjectRef projectRef, SetupRequest request,
         string modelVersion, CancellationToken cancellationToken)
     {
         var project = await ProjectAsync(backend, projectRef, cancellationToken).ConfigureAwait(false);

@@ -42,7 +42,7 @@ public readonly struct ModelLease(ModelGeneration model) : IDisposable
 /// The trained models of one backend generation, one per project, each swapped atomically. A project's model is
 /// loaded once (at first use, or eagerly by <see cref="PreloadAsync"/>) and replaced by <see cref="ActivateAsync"/>.
 /// </summary>
-public sealed class ProjectModels(string backendName, string codeVersion, ITrainableBackend backend,
+internal sealed class ProjectModels(string backendName, string codeVersion, ITrainableBackend backend,
     IActiveVersionStore activeVersions, BackendContextFactory contexts) : IAsyncDisposable
 {
     private readonly ConcurrentDictionary<string, ModelGeneration> _current = new();

@@ -78,7 +78,7 @@ internal sealed class BackendEndpoints(
         var request = await ReadAsync(context, HostJson.Info<PredictRequest>());
         var tasks = request.Tasks ?? throw new HttpError(StatusCodes.Status400BadRequest, "The request has no 'tasks' list.", slot.Name);
         var project = request.Project ?? (tasks.Count > 0 ? tasks[0].Project : null) ?? ProjectRef.Default;
-        var input = new PredictInput(project, tasks, request.LabelConfig, request.Params);
+        var input = new PredictInput(project, tasks, request.LabelConfig, request.Params?.Context);
         var predictions = await invoker.PredictAsync(lease.Generation, input, PredictPurpose.Request, context.RequestAborted);
         await WriteAsync(context, StatusCodes.Status200OK, new PredictResponse { Results = predictions });
     }
@@ -210,7 +210,7 @@ internal sealed class BackendEndpoints(
         var current = slot.Current;
         var status = slot.Status;
         var modelVersion = current?.Models?.Current.Values.FirstOrDefault()?.ModelVersion ?? current?.CodeVersion;
-        var backendError = (current?.Backend as IBackendHealth)?.HealthError;
+        var backendError = current?.Backend.HealthError;
         return new BackendHealth(current is null || backendError is not null ? "DOWN" : "UP", slot.Name, slot.Name,
             status.State.ToString().ToLowerInvariant(), modelVersion, current?.Origin, current?.LoadedAt, backendError ?? status.Error,
             status.Details.Count > 0 ? status.Details : null);

@@ -7,7 +7,7 @@ namespace PluginHost.Training;
 /// What the host does with training events of a trainable backend: record annotations and enqueue jobs. Answers at
 /// once; training runs in the background.
 /// </summary>
-public interface ITrainingService
+internal interface ITrainingService
 {
     Task<TrainingAnswer> OnWebhookAsync(BackendGeneration generation, WebhookEvent webhookEvent, CancellationToken cancellationToken);
 

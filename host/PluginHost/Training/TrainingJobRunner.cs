@@ -14,7 +14,7 @@ namespace PluginHost.Training;
 /// train into a staging folder, commits it as the next version, activates it (load, warm-up, swap) and prunes old
 /// versions. Any failure leaves the active version untouched and is recorded on the job.
 /// </summary>
-public sealed class TrainingJobRunner(
+internal sealed class TrainingJobRunner(
     BackendRegistry registry,
     IAnnotationStore annotations,
     ModelStore modelStore,

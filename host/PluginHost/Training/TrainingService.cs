@@ -14,7 +14,7 @@ namespace PluginHost.Training;
 /// gives a webhook one second). Also watches <c>/setup</c>: a config whose labels differ from those the active version
 /// learned queues a clean retrain. Knows nothing of HTTP: refusals are <see cref="ClientRequestException"/>s.
 /// </summary>
-public sealed class TrainingService(
+internal sealed class TrainingService(
     BackendRegistry registry,
     ITrainingQueue queue,
     IAnnotationStore annotations,

@@ -13,7 +13,7 @@ namespace PluginHost.Training.LabelStudio;
 /// The connection comes from <see cref="ILabelStudioConnections"/> (<see cref="LabelStudioPrecedence.ConfiguredPairFirst"/>)
 /// and the requests, tokens included, go through <see cref="ILabelStudioApi"/> (docs/label-studio-access.md).
 /// </summary>
-public sealed class LabelStudioClient(ILabelStudioConnections connections, ILabelStudioApi api, IOptions<HostTrainingSettings> settings)
+internal sealed class LabelStudioClient(ILabelStudioConnections connections, ILabelStudioApi api, IOptions<HostTrainingSettings> settings)
 {
     private readonly TimeSpan _timeout = TimeSpan.FromSeconds(settings.Value.PullTimeoutSeconds);
 

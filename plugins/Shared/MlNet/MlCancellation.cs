@@ -1,16 +1,16 @@
 using System.Reflection;
 using Microsoft.ML;
 
-namespace PluginHost.Plugins.Ner.Model;
+namespace PluginHost.Plugins.MlNet;
 
 /// <summary>
 /// Stops a running ML.NET <c>Fit</c> when a token is cancelled. ML.NET has no token parameter, but the environment
 /// inside an <see cref="MLContext"/> implements the internal interface <c>ICancelable</c>; after
-/// <c>CancelExecution</c> the trainer's next check throws <see cref="OperationCanceledException"/>. (The textclassifier
-/// plugin does the same; plugins share no code beyond the SDK.)
+/// <c>CancelExecution</c> the trainer's next check throws <see cref="OperationCanceledException"/>.
 /// </summary>
-internal static class MlCancellation
+public static class MlCancellation
 {
+    /// <summary>Cancels <paramref name="ml"/>'s running work when <paramref name="cancellationToken"/> is cancelled; dispose to stop listening.</summary>
     public static CancellationTokenRegistration Register(MLContext ml, CancellationToken cancellationToken) =>
         cancellationToken.CanBeCanceled ? cancellationToken.Register(static state => Cancel((MLContext)state!), ml) : default;
 
