@@ -88,4 +88,28 @@ public sealed class ImagingTests
         // Along the box's top edge the gradient grows by cos 30° + sin 30° per pixel.
         Assert.InRange(b[5 * strideB + 20] - b[5 * strideB + 10], 12, 15);
     }
+
+    [Fact]
+    public void Center_crop_covers_the_input_and_maps_back()
+    {
+        var geometry = Letterbox.Fit(200, 100, 64, 64, LetterboxOptions.CenterCrop);
+
+        Assert.Equal(new LetterboxGeometry(200, 100, -32, 0, 128, 64), geometry);
+        Assert.Equal(100, geometry.ToOriginalX(32), 6); // the input's centre is the image's centre
+    }
+
+    [Fact]
+    public void Mask_outline_follows_pixel_edges_of_the_largest_component()
+    {
+        // An L of pixels (x 2..5 × y 1..2, plus x 2..3 × y 3..4) and a lone speck at (8, 8).
+        const int w = 10, h = 10;
+        var mask = new byte[w * h];
+        for (var y = 1; y <= 4; y++)
+            for (var x = 2; x <= (y <= 2 ? 5 : 3); x++) mask[y * w + x] = 1;
+        mask[8 * w + 8] = 1;
+
+        var outline = MaskOutline.Trace(mask, w, h, tolerance: 0.5);
+
+        Assert.Equal([(2.0, 1.0), (6.0, 1.0), (6.0, 3.0), (4.0, 3.0), (4.0, 5.0), (2.0, 5.0)], outline);
+    }
 }

@@ -18,8 +18,10 @@ public static class Letterbox
     public static LetterboxGeometry Fit(int width, int height, int targetWidth, int targetHeight, LetterboxOptions? options = null)
     {
         if (width <= 0 || height <= 0) throw new InvalidDataException("the image has no pixels.");
-        var centered = (options ?? LetterboxOptions.Yolo).Centered;
-        var gain = Math.Min((double)targetWidth / width, (double)targetHeight / height);
+        options ??= LetterboxOptions.Yolo;
+        var centered = options.Centered;
+        var (sx, sy) = ((double)targetWidth / width, (double)targetHeight / height);
+        var gain = options.Cover ? Math.Max(sx, sy) : Math.Min(sx, sy);
         var scaledW = Math.Max(1, (int)Math.Round(width * gain));
         var scaledH = Math.Max(1, (int)Math.Round(height * gain));
         var left = centered ? (int)Math.Round((targetWidth - scaledW) / 2.0 - 0.1) : 0;

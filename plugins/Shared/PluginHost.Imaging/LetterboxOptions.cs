@@ -11,6 +11,12 @@ public sealed record LetterboxOptions
     /// <summary>Top-left aligned, padded with black (SAM and most encoders that pad bottom/right).</summary>
     public static LetterboxOptions TopLeft { get; } = new() { Centered = false, Padding = SKColors.Black };
 
+    /// <summary>Scaled to cover the input and centre-cropped, no padding (Ultralytics' classification transform).</summary>
+    public static LetterboxOptions CenterCrop { get; } = new() { Cover = true };
+
+    /// <summary>Scale so the image covers the whole input (cropping what sticks out) instead of fitting inside it.</summary>
+    public bool Cover { get; init; }
+
     /// <summary>Centre the scaled image (true) or put it at the top-left corner.</summary>
     public bool Centered { get; init; } = true;
 
