@@ -4,7 +4,7 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Trainers;
 using Microsoft.ML.Transforms.Text;
-using PluginHost.Plugins.MlNet;
+using PluginHost.MlNet;
 
 namespace PluginHost.Plugins.TextClassifier;
 

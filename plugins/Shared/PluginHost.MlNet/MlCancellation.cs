@@ -1,7 +1,7 @@
 using System.Reflection;
 using Microsoft.ML;
 
-namespace PluginHost.Plugins.MlNet;
+namespace PluginHost.MlNet;
 
 /// <summary>
 /// Stops a running ML.NET <c>Fit</c> when a token is cancelled. ML.NET has no token parameter, but the environment
