@@ -1,6 +1,8 @@
 using System.Buffers;
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using PluginHost.Imaging;
 using PluginHost.Sdk.Backends;
 using PluginHost.Sdk.Data;
 using PluginHost.Sdk.LabelConfigs;
@@ -15,7 +17,7 @@ namespace PluginHost.Plugins.OnnxDetector;
 /// a missing or invalid model leaves the backend loaded but unhealthy (<see cref="HealthError"/>), and every predict
 /// fails with that message.
 /// </summary>
-public sealed class DetectorBackend : ILabelStudioBackend, IBackendHealth, IDisposable
+public sealed class DetectorBackend : ILabelStudioBackend, IDisposable
 {
     private readonly ITaskDataResolver _data;
     private readonly ILogger<DetectorBackend> _logger;
@@ -23,13 +25,13 @@ public sealed class DetectorBackend : ILabelStudioBackend, IBackendHealth, IDisp
     private readonly YoloModel? _model;
     private readonly ConcurrentBag<SKBitmap> _canvases = new();
 
-    public DetectorBackend(ITaskDataResolver data, ILogger<DetectorBackend> logger, BackendEnvironment environment)
+    public DetectorBackend(ITaskDataResolver data, ILogger<DetectorBackend> logger, BackendEnvironment environment, IOptions<DetectorSettings> settings)
     {
         _data = data;
         _logger = logger;
         try
         {
-            _settings = DetectorSettings.From(environment.Settings);
+            _settings = Bound(settings).Validate(environment.Settings["ClassNames"]);
             if (_settings.ModelPath is null)
                 throw new DetectorConfigurationException(
                     $"The {environment.Name} backend has no model: set its Settings.ModelPath to a YOLO .onnx file (absolute, or relative to MODEL_DIR '{environment.ModelDirectory}').");
@@ -42,6 +44,19 @@ public sealed class DetectorBackend : ILabelStudioBackend, IBackendHealth, IDisp
         {
             HealthError = ex.Message;
             _logger.LogError("The detector backend is unhealthy: {Error}", ex.Message);
+        }
+    }
+
+    /// <summary>The bound settings; a value the binder cannot convert (<c>"abc"</c> for a number) is a configuration error.</summary>
+    private static DetectorSettings Bound(IOptions<DetectorSettings> settings)
+    {
+        try
+        {
+            return settings.Value;
+        }
+        catch (InvalidOperationException ex)
+        {
+            throw new DetectorConfigurationException($"The detector's settings cannot be read: {ex.Message}", ex);
         }
     }
 

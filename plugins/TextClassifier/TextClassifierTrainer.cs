@@ -1,10 +1,10 @@
 using System.Diagnostics;
-using System.Reflection;
 using System.Text.Json;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Trainers;
 using Microsoft.ML.Transforms.Text;
+using PluginHost.MlNet;
 
 namespace PluginHost.Plugins.TextClassifier;
 
@@ -42,7 +42,7 @@ public static class TextClassifierTrainer
     {
         var watch = Stopwatch.StartNew();
         var ml = new MLContext(seed: 1);
-        using var cancel = cancellationToken.Register(() => Cancel(ml));
+        using var cancel = MlCancellation.Register(ml, cancellationToken);
         // Labels in the config's order, only those some annotation chose: a class without examples cannot be learned.
         var used = target.Labels.Where(l => examples.Any(e => e.Labels.Contains(l))).ToList();
         var texts = examples.Select(e => Truncate(e.Text, options.MaxTextLength)).ToList();
@@ -169,23 +169,6 @@ public static class TextClassifierTrainer
         }, nameof(TextRow.Text));
 
     internal static string Truncate(string text, int maxLength) => maxLength > 0 && text.Length > maxLength ? text[..maxLength] : text;
-
-    /// <summary>
-    /// Stops a running Fit: ML.NET's environment inside the context is cancelable (internal interface
-    /// <c>ICancelable</c>, reached by reflection), after which Fit throws <see cref="OperationCanceledException"/>.
-    /// </summary>
-    private static void Cancel(MLContext ml)
-    {
-        const BindingFlags flags = BindingFlags.Instance | BindingFlags.NonPublic | BindingFlags.Public;
-        foreach (var field in typeof(MLContext).GetFields(flags))
-        {
-            var value = field.GetValue(ml);
-            var cancelable = value?.GetType().GetInterfaces().FirstOrDefault(i => i.Name == "ICancelable");
-            if (cancelable?.GetMethod("CancelExecution") is not { } cancel) continue;
-            cancel.Invoke(value, null);
-            return;
-        }
-    }
 
     private sealed class LabelValue
     {

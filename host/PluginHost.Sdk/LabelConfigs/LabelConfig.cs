@@ -246,7 +246,7 @@ public sealed class ControlTag
     public IReadOnlyDictionary<string, string> Attributes { get; }
 
     /// <summary>The control's <c>&lt;Label&gt;</c> or <c>&lt;Choice&gt;</c> children, in order.</summary>
-    public IReadOnlyList<LabelDefinition> Labels => _labels;
+    internal IReadOnlyList<LabelDefinition> Labels => _labels;
 
     /// <summary>The label values, in order, each once (Label Studio keys labels by value).</summary>
     public IReadOnlyList<string> LabelValues => _labelValues ??= _labels.Select(l => l.Value).Distinct(StringComparer.Ordinal).ToList();
@@ -285,7 +285,7 @@ public sealed class ControlTag
 /// A <c>&lt;Label&gt;</c>, <c>&lt;Choice&gt;</c> or <c>&lt;Relation&gt;</c>: its value and attributes such as
 /// <c>predicted_values</c>, <c>background</c> or <c>model_score_threshold</c>.
 /// </summary>
-public sealed class LabelDefinition
+internal sealed class LabelDefinition
 {
     private LabelDefinition(string tag, IReadOnlyDictionary<string, string> attributes, string value, LabelDefinition? parent)
     {

@@ -9,7 +9,7 @@ namespace PluginHost.Sdk.Predictions;
 /// (word size 8, run sizes 3/4/8/16, single values as 1-long literals, 1–8 padding bits);
 /// <see cref="DecodeWords"/> reads any stream <c>rle-pack</c> writes, including literal chunks and other word sizes.
 /// </summary>
-public static class BrushRle
+internal static class BrushRle
 {
     private const int WordSize = 8;
     private static readonly int[] RunSizes = [3, 4, 8, 16];

@@ -26,7 +26,7 @@ public sealed class Prediction
 }
 
 /// <summary>The body of a <c>/predict</c> answer: <c>{"results":[…]}</c>, one item per task in order.</summary>
-public sealed class PredictResponse
+internal sealed class PredictResponse
 {
     public required IReadOnlyList<Prediction> Results { get; init; }
 }

@@ -1,5 +1,4 @@
 using System.Reflection;
-using System.Runtime.Loader;
 using McMaster.NETCore.Plugins;
 using Microsoft.Extensions.Options;
 using PluginHost.Backends;
@@ -9,11 +8,11 @@ namespace PluginHost.Plugins;
 
 /// <summary>
 /// One version of a plugin folder loaded into its own unloadable load context, from a shadow copy. Every backend
-/// generation made from it holds a reference; when the last one is disposed the context unloads and the copy is
-/// deleted. The SDK, ONNX Runtime and the Microsoft.Extensions abstractions come from the host (one identity, one
+/// generation made from it holds a reference (<see cref="Drainable"/>); once the loader retired it and the last
+/// generation let go, the context unloads and the copy is deleted. The SDK, ONNX Runtime and the Microsoft.Extensions abstractions come from the host (one identity, one
 /// native copy); everything else, ML.NET included, is private to the plugin.
 /// </summary>
-internal sealed class LoadedPlugin
+internal sealed class LoadedPlugin : Drainable
 {
     /// <summary>Types whose assemblies the host and every plugin must share.</summary>
     internal static readonly Type[] SharedTypes =
@@ -28,7 +27,6 @@ internal sealed class LoadedPlugin
 
     private readonly PluginLoader _loader;
     private readonly Action _onUnloaded;
-    private int _references = 1;
 
     private LoadedPlugin(string folder, string shadowFolder, PluginLoader loader, Assembly assembly, Action onUnloaded)
     {
@@ -52,8 +50,6 @@ internal sealed class LoadedPlugin
     /// <summary>The plugin assembly's informational version, e.g. <c>1.2.0</c>.</summary>
     public string Version { get; }
 
-    public AssemblyLoadContext? LoadContext => AssemblyLoadContext.GetLoadContext(Assembly);
-
     /// <summary>Loads the main assembly of <paramref name="shadowFolder"/>; throws <see cref="BackendLoadException"/> with the reason.</summary>
     /// <param name="onUnloaded">Runs after the last reference went and the load context was told to unload.</param>
     public static LoadedPlugin Load(string folder, string shadowFolder, Action onUnloaded)
@@ -73,17 +69,17 @@ internal sealed class LoadedPlugin
         }
     }
 
+    /// <summary>A generation's reference; the plugin must still be loaded.</summary>
     public void AddReference()
     {
-        if (Interlocked.Increment(ref _references) <= 1)
-            throw new InvalidOperationException($"Plugin {Folder} was already unloaded.");
+        if (!TryAcquire()) throw new InvalidOperationException($"Plugin {Folder} was already unloaded.");
     }
 
-    public void Release()
+    protected override ValueTask DisposeCoreAsync()
     {
-        if (Interlocked.Decrement(ref _references) != 0) return;
         _loader.Dispose();
         _onUnloaded();
+        return ValueTask.CompletedTask;
     }
 
     /// <summary>The assembly with a <c>.deps.json</c> beside it, preferring one named like the folder.</summary>

@@ -140,11 +140,11 @@ public sealed class TrainingJobTests
         Assert.Equal("ANNOTATION_CREATED", done["trigger"]!.GetValue<string>());
         Assert.Equal(3, done["examples"]!.GetValue<int>());
 
-        var store = host.Get<PluginHost.Training.AnnotationStore>();
-        Assert.Equal(3, store.CountAnnotations("6"));
+        var store = host.Get<PluginHost.Training.IAnnotationStore>();
+        Assert.Equal(3, await store.CountAnnotationsAsync("6", CancellationToken.None));
         var (deleted, _) = await host.PostAsync($"{Backend}/webhook", AnnotationsDeleted(100, 101));
         Assert.Equal(200, deleted);
-        Assert.Equal(1, store.CountAnnotations("6"));
+        Assert.Equal(1, await store.CountAnnotationsAsync("6", CancellationToken.None));
 
         // PROJECT_UPDATED is not "Start Training" unless opted in.
         var (projectUpdated, answer) = await host.PostAsync($"{Backend}/webhook", $$"""{"action":"PROJECT_UPDATED","project":{{Project(SentimentConfig)}}}""");
