@@ -62,15 +62,16 @@ public sealed class RedisLeaseTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Renewal_keeps_a_lease_past_its_first_time_to_live()
+    public async Task Renewal_extends_the_time_to_live_of_the_holder_only()
     {
-        var grant = await _lease.TryAcquireAsync("train:x:1", "replica-a", TimeSpan.FromMilliseconds(300));
+        var grant = await _lease.TryAcquireAsync("train:x:1", "replica-a", TimeSpan.FromSeconds(2));
         Assert.NotNull(grant);
-        for (var i = 0; i < 6; i++)
-        {
-            await Task.Delay(100);
-            Assert.True(await _lease.RenewAsync(grant, TimeSpan.FromMilliseconds(300)));
-        }
+        var database = _connection.GetDatabase();
+        Assert.True(await database.KeyTimeToLiveAsync(_lease.LeaseKey("train:x:1")) <= TimeSpan.FromSeconds(2));
+
+        Assert.True(await _lease.RenewAsync(grant, TimeSpan.FromMinutes(5)));
+        Assert.True(await database.KeyTimeToLiveAsync(_lease.LeaseKey("train:x:1")) > TimeSpan.FromMinutes(4));
+        Assert.False(await _lease.RenewAsync(grant with { FencingToken = grant.FencingToken + 1 }, TimeSpan.FromMinutes(5)));
         Assert.Null(await _lease.TryAcquireAsync("train:x:1", "replica-b", TimeSpan.FromSeconds(1)));
     }
 
