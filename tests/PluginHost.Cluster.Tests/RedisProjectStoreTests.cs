@@ -27,7 +27,9 @@ public sealed class RedisProjectStoreTests : SharedProjectStoreContract
         var connection = await ConnectionMultiplexer.ConnectAsync(RedisEndpoint.Parse(_redis.ConnectionString));
         _connections.Add(connection);
         var bus = new ClusterBus(connection, new ReplicaIdentity($"replica-{_connections.Count}"), NullLogger<ClusterBus>.Instance);
-        return await RedisProjectStore.StartAsync(connection, bus, NullLogger<RedisProjectStore>.Instance);
+        var store = new RedisProjectStore(connection, bus, NullLogger<RedisProjectStore>.Instance);
+        await store.SubscribeAsync();
+        return store;
     }
 
     [Fact]

@@ -23,7 +23,7 @@ public sealed class RedisProjectStore : IProjectStore
     // otherwise land in the cache after a newer one.
     private readonly ConcurrentDictionary<ProjectKey, SemaphoreSlim> _gates = new();
 
-    private RedisProjectStore(IConnectionMultiplexer redis, ClusterBus bus, ILogger<RedisProjectStore> logger, string keyPrefix)
+    public RedisProjectStore(IConnectionMultiplexer redis, ClusterBus bus, ILogger<RedisProjectStore> logger, string keyPrefix = "pluginhost")
     {
         _redis = redis;
         _bus = bus;
@@ -31,15 +31,12 @@ public sealed class RedisProjectStore : IProjectStore
         _keyPrefix = keyPrefix;
     }
 
-    /// <summary>A store subscribed to the other replicas' changes.</summary>
-    public static async Task<RedisProjectStore> StartAsync(IConnectionMultiplexer redis, ClusterBus bus, ILogger<RedisProjectStore> logger,
-        string keyPrefix = "pluginhost")
+    /// <summary>Starts following the other replicas' changes (before this replica serves: <see cref="ClusterLifecycle"/>).</summary>
+    public async Task SubscribeAsync()
     {
-        var store = new RedisProjectStore(redis, bus, logger, keyPrefix);
-        await bus.SubscribeAsync(store.OnClusterMessage);
+        await _bus.SubscribeAsync(OnClusterMessage);
         // Messages sent while this replica was cut off are lost: re-read every cached project when the link returns.
-        redis.ConnectionRestored += (_, _) => store.RefreshAll();
-        return store;
+        _redis.ConnectionRestored += (_, _) => RefreshAll();
     }
 
     public ValueTask<ProjectSnapshot> GetAsync(ProjectKey key, CancellationToken cancellationToken) =>
