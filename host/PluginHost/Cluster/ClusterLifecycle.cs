@@ -4,12 +4,12 @@ using PluginHost.Configuration;
 namespace PluginHost.Cluster;
 
 /// <summary>
-/// Cluster mode's start and stop: subscribes the project cache to the other replicas' changes before this replica
-/// serves, beats the replica's heartbeat every few seconds (ready once the host has started), and leaves the replica
+/// Cluster mode's start and stop: subscribes the project cache to the other replicas' changes and replays journaled
+/// annotations before this replica serves, beats the replica's heartbeat every few seconds (ready once the host has started), and leaves the replica
 /// list on a clean stop. A heartbeat that fails (Redis away) is logged and retried on the next beat.
 /// </summary>
 public sealed class ClusterLifecycle(
-    RedisProjectStore projects, ReplicaRegistry replicas, ReplicaIdentity self, IHostApplicationLifetime lifetime,
+    RedisProjectStore projects, RedisAnnotationStore annotations, ReplicaRegistry replicas, ReplicaIdentity self, IHostApplicationLifetime lifetime,
     IOptions<HostSettings> settings, ILogger<ClusterLifecycle> logger) : BackgroundService
 {
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(3);
@@ -17,6 +17,14 @@ public sealed class ClusterLifecycle(
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
         await projects.SubscribeAsync();
+        try
+        {
+            await annotations.ReplayAsync(cancellationToken);
+        }
+        catch (StackExchange.Redis.RedisException ex)
+        {
+            logger.LogWarning("Journaled annotations wait for Redis ({Error})", ex.Message);
+        }
         logger.LogInformation("Cluster mode: replica {Replica}", self.Id);
         await base.StartAsync(cancellationToken);
     }

@@ -7,7 +7,7 @@ using StackExchange.Redis;
 namespace PluginHost.Cluster;
 
 /// <summary>Switches the host to cluster mode when Redis is configured (<c>REDIS_URL</c>, or <c>REDIS_HOST</c>/<c>REDIS_PORT</c>):
-/// the per-project state and the active versions move to Redis; everything else keeps its embedded implementation.</summary>
+/// the per-project state, the annotations and the active versions move to Redis; everything else keeps its embedded implementation.</summary>
 public static class ClusterServiceCollectionExtensions
 {
     /// <summary>Registers the cluster implementations over the embedded ones; does nothing in embedded mode.</summary>
@@ -26,6 +26,11 @@ public static class ClusterServiceCollectionExtensions
         services.AddSingleton<FileActiveVersionStore>();
         services.AddSingleton<RedisActiveVersionStore>();
         services.AddSingleton<IActiveVersionStore>(sp => sp.GetRequiredService<RedisActiveVersionStore>());
+        services.AddSingleton(sp => new LocalJournal(Path.Combine(sp.GetRequiredService<HostPaths>().ModelDir, "journal",
+            // Stable across restarts of the same replica (a pod name, a machine), so a restart replays what it journaled.
+            (Environment.GetEnvironmentVariable("REPLICA_ID") is { Length: > 0 } id ? id : Environment.MachineName) + ".annotations.journal")));
+        services.AddSingleton<RedisAnnotationStore>();
+        services.AddSingleton<IAnnotationStore>(sp => sp.GetRequiredService<RedisAnnotationStore>());
         services.AddHostedService<ClusterLifecycle>();
         services.AddHostedService<ClusterVersionFollower>();
         return services;
