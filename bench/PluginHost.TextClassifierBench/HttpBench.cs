@@ -158,7 +158,7 @@ public sealed class HttpBench : IAsyncDisposable
         return stream.ToArray();
     }
 
-    private static byte[] TrainBody(IReadOnlyList<Message> train)
+    public static byte[] TrainBody(IReadOnlyList<Message> train)
     {
         using var stream = new MemoryStream();
         using (var writer = new Utf8JsonWriter(stream))

@@ -1,3 +1,4 @@
+using PluginHost.Plugins.Text;
 using System.Diagnostics;
 using Microsoft.ML;
 using Microsoft.ML.Data;

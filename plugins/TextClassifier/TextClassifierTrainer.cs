@@ -1,3 +1,4 @@
+using PluginHost.Plugins.Text;
 using System.Diagnostics;
 using System.Reflection;
 using System.Text.Json;
