@@ -55,8 +55,8 @@ public static class CurveChart
         DrawSeries(canvas, points.Select(p => (X(p.Labels), Y(p.Text))).ToList(), TextColor);
         using var embeddingInk = new SKPaint { Color = EmbeddingColor, IsAntialias = true };
         using var textInk = new SKPaint { Color = TextColor, IsAntialias = true };
-        canvas.DrawText("embeddingclassifier (MiniLM + logistic regression)", Left + 10, Top + plotHeight - 26, SKTextAlign.Left, font, embeddingInk);
-        canvas.DrawText("textclassifier (word n-grams + logistic regression)", Left + 10, Top + plotHeight - 8, SKTextAlign.Left, font, textInk);
+        canvas.DrawText("embeddingclassifier (MiniLM + logistic regression)", Left + 10, Top + 16, SKTextAlign.Left, font, embeddingInk);
+        canvas.DrawText("textclassifier (word n-grams + logistic regression)", Left + 10, Top + 34, SKTextAlign.Left, font, textInk);
     }
 
     private static void DrawSeries(SKCanvas canvas, List<(double X, double Y)> points, SKColor color)

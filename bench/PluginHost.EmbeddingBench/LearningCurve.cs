@@ -58,8 +58,8 @@ internal static class LearningCurve
                 fit.Restart();
                 var trained = TextTrainer.Train(chosen.Select(i => new TextExample(pool[i].Text, [pool[i].Label])).ToList(), textTarget, new TextOptions());
                 textMs += fit.Elapsed.TotalMilliseconds;
-                using var model = trained.ToModel();
-                textScores.Add(Metrics.Score(truth, model.ScorePooled(test.Select(m => m.Text).ToList()).Select(p => Best(model.Metadata.ModelLabels, p)).ToList()).Accuracy);
+                var model = trained.ToModel();
+                textScores.Add(Metrics.Score(truth, model.Score(test.Select(m => m.Text).ToList()).Select(p => Best(model.Metadata.ModelLabels, p)).ToList()).Accuracy);
             }
             var point = new CurvePoint(size, embeddingScores.Average(), Sd(embeddingScores), textScores.Average(), Sd(textScores));
             points.Add(point);

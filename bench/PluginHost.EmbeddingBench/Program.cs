@@ -3,11 +3,12 @@ using PluginHost.EmbeddingBench;
 using PluginHost.Plugins.EmbeddingClassifier.MiniLm;
 using PluginHost.TextClassifierBench;
 
-// dotnet run -c Release --project bench/PluginHost.EmbeddingBench -- [--seeds N] [--pool N] [--test N] [--c C] [--no-curve] [--no-http] [--png PATH]
+// dotnet run -c Release --project bench/PluginHost.EmbeddingBench -- [--seeds N] [--pool N] [--test N] [--max-chunks N] [--c C] [--no-curve] [--no-http] [--png PATH]
 int Option(string name, int fallback) => args.SkipWhile(a => a != name).Skip(1).Select(int.Parse).DefaultIfEmpty(fallback).First();
-var seeds = Option("--seeds", 5);
-var poolSize = Option("--pool", 800);
-var testSize = Option("--test", 600);
+var seeds = Option("--seeds", 3);
+var poolSize = Option("--pool", 250);
+var testSize = Option("--test", 250);
+var maxChunks = Option("--max-chunks", new PluginHost.Plugins.EmbeddingClassifier.EmbeddingClassifierSettings().MaxChunks);
 var inverseRegularization = args.SkipWhile(a => a != "--c").Skip(1).Select(double.Parse).DefaultIfEmpty(new PluginHost.Plugins.EmbeddingClassifier.EmbeddingClassifierSettings().InverseRegularization).First();
 var png = args.SkipWhile(a => a != "--png").Skip(1).DefaultIfEmpty(Path.Combine(RepoFiles.FindRepoRoot(), "docs", "images", "text-learning-curves.png")).First();
 var cache = Path.Combine(Path.GetTempPath(), "pluginhost-bench", "npm");
@@ -15,8 +16,8 @@ Console.WriteLine($"Embedding classifier benchmark on {Environment.ProcessorCoun
 
 var bundled = Path.Combine(RepoFiles.FindRepoRoot(), "artifacts", "plugins", "embeddingclassifier", ModelSource.BundledFile);
 var watch = System.Diagnostics.Stopwatch.StartNew();
-var encoder = SentenceEncoder.Load(new ModelSource(bundled, null), new EncoderOptions());
-Console.WriteLine($"Encoder {encoder.Identity} loaded in {watch.Elapsed.TotalSeconds:F2} s");
+var encoder = SentenceEncoder.Load(new ModelSource(bundled, null), new EncoderOptions(MaxChunks: maxChunks));
+Console.WriteLine($"Encoder {encoder.Identity} loaded in {watch.Elapsed.TotalSeconds:F2} s; texts cut into at most {maxChunks} chunk(s) of 256 tokens");
 
 if (!args.Contains("--no-curve"))
 {

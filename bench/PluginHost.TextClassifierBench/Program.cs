@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using PluginHost.TextClassifierBench;
 
-// dotnet run -c Release --project bench/PluginHost.TextClassifierBench -- [--quick] [--no-http] [--no-quality] [--seconds N]
+// dotnet run -c Release --project bench/PluginHost.TextClassifierBench -- [--quick] [--no-http] [--no-quality] [--seconds N] [--train-size N]
 var quick = args.Contains("--quick");
 var seconds = args.SkipWhile(a => a != "--seconds").Skip(1).Select(double.Parse).DefaultIfEmpty(quick ? 4 : 10).First();
 var cache = Path.Combine(Path.GetTempPath(), "pluginhost-bench", "npm");
@@ -10,6 +10,8 @@ Console.WriteLine($"TextClassifier benchmark on {Environment.ProcessorCount} cor
 var watch = Stopwatch.StartNew();
 var messages = await SpamAssassin.LoadAsync(cache);
 var (train, test) = SpamAssassin.Split(messages);
+// --train-size N: train on the first N messages of the training split (the test split is unchanged).
+if (args.SkipWhile(a => a != "--train-size").Skip(1).Select(int.Parse).FirstOrDefault() is > 0 and var trainSize) train = train.Take(trainSize).ToList();
 Console.WriteLine($"SpamAssassin: {messages.Count} messages ({messages.Count(m => m.Label == "Spam")} spam) loaded in {watch.Elapsed.TotalSeconds:F1} s; "
     + $"median length {messages.Select(m => m.Text.Length).Order().ElementAt(messages.Count / 2)} chars");
 

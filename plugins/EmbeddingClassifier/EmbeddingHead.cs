@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using PluginHost.Plugins.Learning;
 
 namespace PluginHost.Plugins.EmbeddingClassifier;
 
@@ -22,30 +23,29 @@ public sealed class EmbeddingHead
     internal HeadWeights Weights { get; }
 
     /// <summary>Probabilities per <see cref="HeadMetadata.ModelLabels"/> for one embedding.</summary>
-    public float[] Score(ReadOnlySpan<float> embedding)
+    public float[] Score(float[] embedding)
     {
         var w = Weights;
-        var k = w.Bias.Length;
-        var logits = new double[k];
-        for (var c = 0; c < k; c++)
-        {
-            var row = w.Weights[c];
-            var z = (double)w.Bias[c];
-            for (var d = 0; d < row.Length; d++) z += row[d] * (embedding[d] - w.Mean[d]) * w.Scale;
-            logits[c] = z;
-        }
-        var probabilities = new float[k];
-        if (Metadata.Multiple)
-        {
-            for (var c = 0; c < k; c++) probabilities[c] = (float)(1 / (1 + Math.Exp(-logits[c])));
-            return probabilities;
-        }
-        var max = logits.Length == 0 ? 0 : logits.Max();
-        var sum = 0.0;
-        for (var c = 0; c < k; c++) sum += logits[c] = Math.Exp(logits[c] - max);
-        for (var c = 0; c < k; c++) probabilities[c] = (float)(logits[c] / sum);
-        return probabilities;
+        if (w.Bias.Length == 0) return [];
+        var x = Standardize(embedding, w.Mean, w.Scale);
+        return LogisticRegression.Probabilities(Dense(x.Length), x, w.Weights, w.Bias, Metadata.Multiple);
     }
+
+    internal static float[] Standardize(float[] embedding, float[] mean, float scale)
+    {
+        var row = new float[embedding.Length];
+        for (var j = 0; j < row.Length; j++) row[j] = (embedding[j] - mean[j]) * scale;
+        return row;
+    }
+
+    private static int[] Dense(int length)
+    {
+        var indices = _dense;
+        if (indices.Length != length) _dense = indices = Enumerable.Range(0, length).ToArray();
+        return indices;
+    }
+
+    private static int[] _dense = [];
 
     public void Save(string directory)
     {
@@ -60,14 +60,15 @@ public sealed class EmbeddingHead
         var file = JsonSerializer.Deserialize(System.IO.File.ReadAllBytes(path), HeadJson.Default.HeadFile)
             ?? throw new InvalidDataException($"{path} is empty.");
         var w = file.Weights;
-        if (w.Weights.Length != w.Bias.Length || w.Weights.Any(r => r.Length != w.Mean.Length) || w.Bias.Length != file.Metadata.ModelLabels.Count)
-            throw new InvalidDataException($"{path} is inconsistent: {w.Bias.Length} biases, {w.Weights.Length} weight rows, {file.Metadata.ModelLabels.Count} labels.");
+        if (w.Weights.Length != w.Bias.Length * w.Mean.Length || w.Bias.Length != file.Metadata.ModelLabels.Count)
+            throw new InvalidDataException($"{path} is inconsistent: {w.Bias.Length} biases, {w.Weights.Length} weights, {w.Mean.Length} dimensions, "
+                + $"{file.Metadata.ModelLabels.Count} labels.");
         return new EmbeddingHead(file.Metadata, w);
     }
 }
 
-/// <summary>The head's numbers: feature centre and scale, one weight row and bias per model label.</summary>
-internal sealed record HeadWeights(float[] Mean, float Scale, float[][] Weights, float[] Bias);
+/// <summary>The head's numbers: feature centre and scale, weights (feature-major) and a bias per model label.</summary>
+internal sealed record HeadWeights(float[] Mean, float Scale, float[] Weights, float[] Bias);
 
 internal sealed record HeadFile(HeadMetadata Metadata, HeadWeights Weights);
 

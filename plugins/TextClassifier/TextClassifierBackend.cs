@@ -11,7 +11,7 @@ namespace PluginHost.Plugins.TextClassifier;
 
 /// <summary>
 /// Classifies texts into the <c>Choices</c> of the label config (single or <c>choice="multiple"</c>), learning from
-/// annotations with ML.NET: the C# counterpart of the Python SDK's scikit-learn text classifier example. Scores are
+/// annotations (hashed word n-grams and logistic regression): the C# counterpart of the Python SDK's scikit-learn text classifier example. Scores are
 /// the model's probabilities. Before its first training it guesses from the label names and never errors.
 /// </summary>
 public sealed class TextClassifierBackend(IOptions<TextClassifierSettings> settings) : TrainableBackend<TextClassifierModel>
@@ -48,7 +48,7 @@ public sealed class TextClassifierBackend(IOptions<TextClassifierSettings> setti
         var meta = model.Metadata;
         var dataKey = target?.DataKey ?? context.LabelConfig?.GetObject(meta.ObjectName)?.ValueKey ?? meta.ObjectName;
         var texts = context.Tasks.Select(t => t.GetData(dataKey) ?? "").ToList();
-        var scores = _settings.PredictMode == PredictMode.Batch ? model.ScoreBatch(texts) : model.ScorePooled(texts);
+        var scores = model.Score(texts);
         var allowed = target?.Labels is { } labels ? new HashSet<string>(labels, StringComparer.Ordinal) : null;
         var controlName = target?.ControlName ?? meta.ControlName;
         var objectName = target?.ObjectName ?? meta.ObjectName;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using PluginHost.Plugins.Text;
 
 namespace PluginHost.Plugins.EmbeddingClassifier.MiniLm;
 
@@ -80,7 +81,7 @@ internal sealed class WordPieceTokenizer
     {
         foreach (var raw in text)
         {
-            var c = Unaccent(raw);
+            var c = LatinLetters.Unaccent(raw);
             if (c == '\0' || c == '\uFFFD') continue;
             var category = CharUnicodeInfo.GetUnicodeCategory(c);
             if (category == UnicodeCategory.NonSpacingMark) continue;
@@ -88,22 +89,6 @@ internal sealed class WordPieceTokenizer
             if (category is UnicodeCategory.Control or UnicodeCategory.Format) continue;
             yield return char.ToLowerInvariant(c);
         }
-    }
-
-    // The base letter of each accented Latin-1 and Latin Extended-A letter ('\0': none, kept as is). BERT strips
-    // accents through NFD; the host runs with invariant globalization, where string.Normalize leaves them in place.
-    private const string Latin1 = "AAAAAA\0CEEEEIIII\0NOOOOO\0\0UUUUY\0\0aaaaaa\0ceeeeiiii\0nooooo\0\0uuuuy\0y";
-    private const string LatinExtendedA = "AaAaAaCcCcCcCcDdDdEeEeEeEeEeGgGgGgGgHhHhIiIiIiIiIi\0\0JjKk\0LlLlLlLlLlNnNnNn\0\0\0OoOoOo\0\0RrRrRrSsSsSsSsTtTtTtUuUuUuUuUuUuWwYyYZzZzZz\0";
-
-    internal static char Unaccent(char c)
-    {
-        var mapped = c switch
-        {
-            >= '\u00C0' and <= '\u00FF' => Latin1[c - 0xC0],
-            >= '\u0100' and <= '\u017F' => LatinExtendedA[c - 0x100],
-            _ => '\0',
-        };
-        return mapped == '\0' ? c : mapped;
     }
 
     private void Flush(StringBuilder word, List<int> ids)
