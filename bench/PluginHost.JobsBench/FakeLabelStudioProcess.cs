@@ -24,10 +24,13 @@ public sealed class FakeLabelStudioProcess : IAsyncDisposable
 
     public string Token { get; }
 
-    public static async Task<FakeLabelStudioProcess> StartAsync(int tasks)
+    /// <param name="tasks">Tasks of projects 7 and 8.</param>
+    /// <param name="fairnessTasks">Tasks of project 9, long enough a job to sample interactive latency meanwhile.</param>
+    public static async Task<FakeLabelStudioProcess> StartAsync(int tasks, int fairnessTasks)
     {
         var start = new ProcessStartInfo("nice") { RedirectStandardOutput = true, RedirectStandardInput = true, UseShellExecute = false };
-        foreach (var arg in new[] { "-n", "10", "dotnet", typeof(FakeLabelStudioProcess).Assembly.Location, Verb, tasks.ToString(CultureInfo.InvariantCulture) })
+        foreach (var arg in new[] { "-n", "10", "dotnet", typeof(FakeLabelStudioProcess).Assembly.Location, Verb, tasks.ToString(CultureInfo.InvariantCulture),
+                     fairnessTasks.ToString(CultureInfo.InvariantCulture) })
             start.ArgumentList.Add(arg);
         var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the fake Label Studio.");
         var line = await process.StandardOutput.ReadLineAsync() ?? throw new InvalidOperationException("The fake Label Studio did not start.");
@@ -39,11 +42,12 @@ public sealed class FakeLabelStudioProcess : IAsyncDisposable
     public static async Task<int> ServeAsync(string[] args)
     {
         var tasks = int.Parse(args[1], CultureInfo.InvariantCulture);
+        var fairnessTasks = int.Parse(args[2], CultureInfo.InvariantCulture);
         await using var fake = await FakeLabelStudio.StartAsync();
         for (var p = 0; p < Projects.Length; p++)
         {
             fake.LabelConfigs[Projects[p]] = JobsBench.LabelConfig;
-            fake.AddTasks(Projects[p], 1 + p * 1_000_000L, tasks, id => new { text = JobsBench.TextOf(id) });
+            fake.AddTasks(Projects[p], 1 + p * 1_000_000L, p == 2 ? fairnessTasks : tasks, id => new { text = JobsBench.TextOf(id) });
         }
         Console.WriteLine($"{fake.Url} {fake.LegacyToken}");
         await Console.In.ReadToEndAsync();

@@ -28,9 +28,9 @@ public sealed class JobsBench : IAsyncDisposable
         _client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 64 }) { BaseAddress = baseAddress, Timeout = TimeSpan.FromMinutes(5) };
     }
 
-    public static async Task<JobsBench> StartAsync(int tasks)
+    public static async Task<JobsBench> StartAsync(int tasks, int fairnessTasks)
     {
-        var labelStudio = await FakeLabelStudioProcess.StartAsync(tasks);
+        var labelStudio = await FakeLabelStudioProcess.StartAsync(tasks, fairnessTasks);
 
         var root = RepoFiles.FindRepoRoot();
         var scratch = Path.Combine(Path.GetTempPath(), "pluginhost-bench", "jobs-" + Guid.NewGuid().ToString("N")[..8]);

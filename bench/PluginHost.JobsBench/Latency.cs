@@ -12,11 +12,3 @@ public sealed record Latency(int Requests, double P50, double P99, int Failures)
 
     public override string ToString() => $"n={Requests} p50={P50:0.00} ms p99={P99:0.00} ms{(Failures > 0 ? $" failures={Failures}" : "")}";
 }
-
-/// <summary>Interactive latency of the job's backend and of another backend over the same time.</summary>
-public sealed record InteractiveLoad(Latency Same, Latency Other)
-{
-    public override string ToString() => $"textclassifier {Same}; substring {Other}";
-}
-
-public sealed record JobRun(double Seconds, int Done, double TasksPerSecond, InteractiveLoad? Interactive);

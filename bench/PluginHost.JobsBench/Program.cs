@@ -18,8 +18,9 @@ var batchSize = Option("batch-size", 200);
 var concurrency = Option("concurrency", 2);
 var rate = Option("rate", 100);
 var seconds = Option("seconds", 10);
+var fairnessTasks = Option("fairness-tasks", 100_000);
 
-await using var bench = await JobsBench.StartAsync(tasks);
+await using var bench = await JobsBench.StartAsync(tasks, fairnessTasks);
 Console.WriteLine($"{Environment.ProcessorCount} cores, load average {LoadAverage()}; {tasks} tasks; batch {batchSize}; concurrency {concurrency}; "
     + $"interactive {rate} req/s per backend");
 Console.WriteLine($"trained: {await bench.TrainAsync()}");

@@ -47,6 +47,7 @@ public static class PluginHostApp
         var app = builder.Build();
         app.UseMiddleware<JsonErrorMiddleware>();
         app.UseMiddleware<BasicAuthMiddleware>();
+        app.UseMiddleware<Jobs.Http.InteractiveTrafficMiddleware>();
         app.MapLabelStudioRoutes();
         return app;
     }

@@ -17,6 +17,3 @@ public interface IBatchPredictor
     Task<IReadOnlyList<Prediction>> PredictAsync(string backend, ProjectRef project, LabelConfig? labelConfig, IReadOnlyList<LabelStudioTask> tasks,
         CancellationToken cancellationToken);
 }
-
-/// <summary>The backend a job predicts with is unknown, still loading, or failed to load.</summary>
-public sealed class BackendUnavailableException(string message) : Exception(message);

@@ -24,6 +24,10 @@ public sealed class JobSettings
     /// <summary>The nice value of a job's thread (Linux): above the request threads' 0, so interactive predictions win the CPU.</summary>
     public int Nice { get; set; } = 10;
 
+    /// <summary>Before each CPU step a job waits up to this long for the interactive <c>/predict</c> requests in flight
+    /// to finish (0: never waits).</summary>
+    public int YieldToInteractiveMilliseconds { get; set; } = 50;
+
     /// <summary>Retries of one Label Studio call on 429, 5xx, timeouts and broken connections (backoff and Retry-After).</summary>
     public int MaxRetries { get; set; } = 6;
 

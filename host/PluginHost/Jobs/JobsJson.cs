@@ -22,9 +22,3 @@ namespace PluginHost.Jobs;
 [JsonSerializable(typeof(PluginHost.Sdk.Protocol.LabelStudioTask))]
 [JsonSerializable(typeof(List<ImportedPrediction>))]
 internal sealed partial class JobsJson : JsonSerializerContext;
-
-/// <summary><c>202 {"job": id}</c>, plus where to follow it.</summary>
-public sealed record JobStarted(string Job, string Status, string Url, string Events);
-
-/// <summary><c>GET /&lt;backend&gt;/jobs</c>: the backend's prediction jobs, newest first.</summary>
-public sealed record JobList(IReadOnlyList<PredictionJobInfo> Jobs);

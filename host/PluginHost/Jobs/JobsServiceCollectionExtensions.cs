@@ -14,6 +14,7 @@ public static class JobsServiceCollectionExtensions
         services.AddMetrics();
         services.AddJobResilience();
         services.AddSingleton<JobMetrics>();
+        services.AddSingleton<InteractiveTraffic>();
         services.AddSingleton<IJobCheckpointStore, FileJobCheckpointStore>();
         services.AddSingleton<LabelStudioTasksApi>();
         services.AddSingleton<IBatchPredictor, HostBatchPredictor>();

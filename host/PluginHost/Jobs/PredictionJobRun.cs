@@ -208,7 +208,9 @@ internal sealed class PredictionJobRun
     {
         var started = Stopwatch.GetTimestamp();
         var ready = await FetchMediaAsync(batch);
+        await GiveWayAsync();
         var predicted = await PredictAsync(ready);
+        await GiveWayAsync();
         var items = new List<ImportedPrediction>(predicted.Count);
         var dropped = 0;
         foreach (var (task, prediction) in predicted)
@@ -331,6 +333,10 @@ internal sealed class PredictionJobRun
             return results;
         }
     }
+
+    /// <summary>Interactive predictions first: wait (briefly) while any is being answered.</summary>
+    private Task GiveWayAsync() =>
+        _services.Interactive.WhenQuietAsync(TimeSpan.FromMilliseconds(_services.Settings.YieldToInteractiveMilliseconds), Token);
 
     private bool IsSettled(long task)
     {

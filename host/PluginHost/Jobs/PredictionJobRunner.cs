@@ -66,6 +66,9 @@ internal sealed class PredictionJobRunner(
         {
             ApiKeySource = given.ApiKey is not null ? "the job's api_key" : known.ApiKeySource,
         };
+        // The task-data access finds a project's Label Studio in the same registry: a connection given with the job
+        // serves the job's media downloads too (as the values of a /setup would).
+        if (given is not null && connection.IsComplete) connections.Remember(new ProjectRef(job.Project), connection.Url, connection.ApiKey);
         if (!connection.IsComplete)
             throw new JobConfigurationException("No Label Studio to read tasks from: set LABEL_STUDIO_URL and LABEL_STUDIO_API_KEY, pass "
                 + "label_studio_url and api_key with the job (--url and --api-key on the command line), or connect the backend in Label Studio "
@@ -118,6 +121,3 @@ internal sealed class PredictionJobRunner(
             job.Id, state, info.Done, info.Skipped, info.Failed, error is null ? "" : $" ({error})");
     }
 }
-
-/// <summary>A job cannot run as asked (no Label Studio connection, an unreadable label config).</summary>
-public sealed class JobConfigurationException(string message) : Exception(message);

@@ -12,6 +12,7 @@ internal sealed class PredictionJobServices(
     ITaskDataResolver taskData,
     IJobCheckpointStore store,
     JobMetrics metrics,
+    InteractiveTraffic interactive,
     IOptions<JobSettings> settings,
     ILogger<PredictionJobRun> logger)
 {
@@ -24,6 +25,8 @@ internal sealed class PredictionJobServices(
     public IJobCheckpointStore Store { get; } = store;
 
     public JobMetrics Metrics { get; } = metrics;
+
+    public InteractiveTraffic Interactive { get; } = interactive;
 
     public JobSettings Settings { get; } = settings.Value;
 
