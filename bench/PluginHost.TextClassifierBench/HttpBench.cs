@@ -68,6 +68,19 @@ public sealed class HttpBench : IAsyncDisposable
         return (info["duration_seconds"]!.GetValue<double>(), info["model_version"]!.GetValue<string>());
     }
 
+    /// <summary>START_TRAINING on the annotations already stored: wall time from the webhook's POST until the job
+    /// reports the new version serving (train, save, load, warm-up, swap), and the job's own duration.</summary>
+    public async Task<(double Seconds, double JobSeconds, string ModelVersion)> RetrainAsync()
+    {
+        var started = Stopwatch.GetTimestamp();
+        var body = Encoding.UTF8.GetBytes($$"""{"action":"START_TRAINING","project":{"id":6,"label_config":{{JsonSerializer.Serialize(LabelConfig)}}}}""");
+        var answer = await PostAsync("textclassifier/webhook", body);
+        var info = await WaitAsync(answer["job"]!.GetValue<string>(), TimeSpan.FromMilliseconds(5));
+        var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+        if (info["state"]!.GetValue<string>() != "succeeded") throw new InvalidOperationException($"Training failed: {info.ToJsonString()}");
+        return (seconds, info["duration_seconds"]!.GetValue<double>(), info["model_version"]!.GetValue<string>());
+    }
+
     public async Task<Quality> EvaluateAsync(IReadOnlyList<Message> test)
     {
         var predicted = new List<string?>();
@@ -212,13 +225,13 @@ public sealed class HttpBench : IAsyncDisposable
         return JsonNode.Parse(text)!;
     }
 
-    private async Task<JsonNode> WaitAsync(string job)
+    private async Task<JsonNode> WaitAsync(string job, TimeSpan? poll = null)
     {
         while (true)
         {
             var info = JsonNode.Parse(await _client.GetStringAsync($"textclassifier/jobs/{job}"))!;
             if (info["state"]!.GetValue<string>() is "succeeded" or "failed" or "cancelled") return info;
-            await Task.Delay(100);
+            await Task.Delay(poll ?? TimeSpan.FromMilliseconds(100));
         }
     }
 

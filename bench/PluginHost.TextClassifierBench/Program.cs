@@ -29,6 +29,11 @@ await using (var bench = await HttpBench.StartAsync(nice: 19))
 {
     var (trainSeconds, version) = await bench.TrainAsync(train);
     Console.WriteLine($"/train on {train.Count} messages → {version} in {trainSeconds:F1} s (job duration, includes store, load and warm-up)");
+    for (var round = 1; round <= 3; round++)
+    {
+        var (retrainSeconds, jobSeconds, retrained) = await bench.RetrainAsync();
+        Console.WriteLine($"START_TRAINING webhook on the {train.Count} stored annotations → {retrained} serving after {retrainSeconds:F2} s (job {jobSeconds:F2} s)");
+    }
     var quality = await bench.EvaluateAsync(test);
     Console.WriteLine($"held-out through /predict: accuracy {quality.Accuracy:P2}, macro-F1 {quality.MacroF1:F4}");
     foreach (var clients in new[] { 4, 16 })

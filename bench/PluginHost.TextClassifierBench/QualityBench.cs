@@ -16,14 +16,14 @@ public static class QualityBench
     private static readonly ChoicesTarget Target = new("label", "text", "text", ["Ham", "Spam"], false, null);
 
     public static IReadOnlyList<(string Name, ClassifierOptions Options)> Candidates(bool quick) => quick
-        ? [("word1-2 L2=1e-5 50 it. 50k features (default)", new ClassifierOptions())]
+        ? [("word1-2 L2=5e-6 25 it. 50k features (default)", new ClassifierOptions())]
         :
         [
-            ("word1-2 L2=1e-5 50 it. 50k features (default)", new ClassifierOptions()),
-            ("30 iterations", new ClassifierOptions(MaxIterations: 30)),
+            ("word1-2 L2=5e-6 25 it. 50k features (default)", new ClassifierOptions()),
+            ("40 iterations", new ClassifierOptions(MaxIterations: 40)),
             ("100 iterations", new ClassifierOptions(MaxIterations: 100)),
-            ("L2=1e-4", new ClassifierOptions(L2: 1e-4)),
-            ("L2=2e-6", new ClassifierOptions(L2: 2e-6)),
+            ("L2=5e-5", new ClassifierOptions(L2: 5e-5)),
+            ("L2=1e-6", new ClassifierOptions(L2: 1e-6)),
             ("20k features", new ClassifierOptions(MaxFeatures: 20_000)),
             ("200k features", new ClassifierOptions(MaxFeatures: 200_000)),
             ("word1", new ClassifierOptions(WordNgrams: 1)),

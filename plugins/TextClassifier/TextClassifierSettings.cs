@@ -19,10 +19,10 @@ public sealed class TextClassifierSettings
     public double Threshold { get; set; } = 0.5;
 
     /// <summary>L2 penalty on the mean log loss (λ/2·‖W‖²); chosen by measurement (docs/training.md).</summary>
-    public double L2Regularization { get; set; } = 1e-5;
+    public double L2Regularization { get; set; } = 5e-6;
 
     /// <summary>L-BFGS iterations at most; the fit usually stops earlier, when the loss no longer moves.</summary>
-    public int MaxIterations { get; set; } = 50;
+    public int MaxIterations { get; set; } = 25;
 
     /// <summary>At most this many n-gram weights: past it, the n-grams found in the most training texts are kept.</summary>
     public int MaxFeatures { get; set; } = 50_000;

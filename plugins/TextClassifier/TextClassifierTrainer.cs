@@ -8,7 +8,7 @@ namespace PluginHost.Plugins.TextClassifier;
 public sealed record TextExample(string Text, IReadOnlyList<string> Labels);
 
 /// <summary>How to featurize and train (from <see cref="TextClassifierSettings"/>; the benchmark tries others).</summary>
-public sealed record ClassifierOptions(int WordNgrams = 2, int CharNgrams = 0, int MaxTextLength = 4000, double L2 = 1e-5, int MaxIterations = 50,
+public sealed record ClassifierOptions(int WordNgrams = 2, int CharNgrams = 0, int MaxTextLength = 4000, double L2 = 5e-6, int MaxIterations = 25,
     int MaxFeatures = 50_000)
 {
     public static ClassifierOptions From(TextClassifierSettings s) =>

@@ -13,6 +13,15 @@ internal static class LogisticRegression
     public static (float[] Weights, float[] Bias) Fit(IReadOnlyList<SparseRow> rows, int features, double[][] targets, bool multiple, double lambda,
         int maxIterations, CancellationToken cancellationToken)
     {
+        if (!multiple && targets[0].Length == 2)
+        {
+            // Two classes: a softmax over (0, z) is a sigmoid of z, so fit one sigmoid (half the work) and store it as
+            // the second class's weights against zeros.
+            var (w, b) = Fit(rows, features, targets.Select(t => new[] { t[1] }).ToArray(), true, lambda, maxIterations, cancellationToken);
+            var pair = new float[features * 2];
+            for (var j = 0; j < features; j++) pair[j * 2 + 1] = w[j];
+            return (pair, [0, b[0]]);
+        }
         var classes = targets[0].Length;
         var n = rows.Count;
         var biasAt = features * classes;
