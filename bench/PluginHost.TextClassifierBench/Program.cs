@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using PluginHost.TextClassifierBench;
 
-// dotnet run -c Release --project bench/PluginHost.TextClassifierBench -- [--quick] [--no-http] [--no-quality] [--seconds N] [--train-size N]
+// dotnet run -c Release --project bench/PluginHost.TextClassifierBench -- [--quick] [--no-http] [--no-quality] [--seconds N] [--train-size N] [--retrain-only]
 var quick = args.Contains("--quick");
 var seconds = args.SkipWhile(a => a != "--seconds").Skip(1).Select(double.Parse).DefaultIfEmpty(quick ? 4 : 10).First();
 var cache = Path.Combine(Path.GetTempPath(), "pluginhost-bench", "npm");
@@ -17,6 +17,7 @@ Console.WriteLine($"SpamAssassin: {messages.Count} messages ({messages.Count(m =
 
 if (!args.Contains("--no-quality")) QualityBench.Run(train, test, quick);
 if (args.Contains("--no-http")) return;
+var retrainOnly = args.Contains("--retrain-only");
 
 Console.WriteLine("\n== Over HTTP (host in this process, textclassifier plugin, defaults)");
 var fullBodies = test.Chunk(100).Select(c => HttpBench.PredictBody(c.Select(m => m.Text))).ToList();
@@ -36,6 +37,7 @@ await using (var bench = await HttpBench.StartAsync(nice: 19))
     }
     var quality = await bench.EvaluateAsync(test);
     Console.WriteLine($"held-out through /predict: accuracy {quality.Accuracy:P2}, macro-F1 {quality.MacroF1:F4}");
+    if (retrainOnly) return;
     foreach (var clients in new[] { 4, 16 })
     {
         await bench.LoadAsync(fullBodies, 100, clients, TimeSpan.FromSeconds(1));

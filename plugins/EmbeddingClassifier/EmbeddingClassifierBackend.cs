@@ -100,10 +100,8 @@ public sealed class EmbeddingClassifierBackend : TrainableBackend<EmbeddingHead>
         var predictions = new Prediction[texts.Count];
         for (var p = 0; p < present.Count; p++)
         {
-            var probabilities = model.Score(vectors[p]);
-            predictions[present[p]] = meta.Multiple
-                ? ChoicePredictions.Multiple(meta.ModelLabels, meta.ConstantLabels, probabilities, allowed, threshold, controlName, objectName)
-                : ChoicePredictions.Single(meta.ModelLabels, probabilities, allowed, controlName, objectName);
+            predictions[present[p]] = ChoicePredictions.For(meta.Multiple, meta.ModelLabels, meta.ConstantLabels, model.Score(vectors[p]), allowed, threshold,
+                controlName, objectName);
         }
         for (var i = 0; i < predictions.Length; i++) predictions[i] ??= Prediction.Empty();
         return predictions;

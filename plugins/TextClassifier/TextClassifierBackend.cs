@@ -62,9 +62,7 @@ public sealed class TextClassifierBackend(IOptions<TextClassifierSettings> setti
                 predictions[i] = Prediction.Empty();
                 continue;
             }
-            predictions[i] = meta.Multiple
-                ? ChoicePredictions.Multiple(meta.ModelLabels, meta.ConstantLabels, scores[i], allowed, threshold, controlName, objectName)
-                : ChoicePredictions.Single(meta.ModelLabels, scores[i], allowed, controlName, objectName);
+            predictions[i] = ChoicePredictions.For(meta.Multiple, meta.ModelLabels, meta.ConstantLabels, scores[i], allowed, threshold, controlName, objectName);
         }
         return predictions;
     }

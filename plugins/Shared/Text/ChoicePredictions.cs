@@ -8,6 +8,12 @@ namespace PluginHost.Plugins.Text;
 /// </summary>
 public static class ChoicePredictions
 {
+    /// <summary>The prediction for one text: <see cref="Multiple"/> or <see cref="Single"/> by the model's mode.</summary>
+    public static Prediction For(bool multiple, IReadOnlyList<string> modelLabels, IReadOnlyDictionary<string, double> constantLabels, float[] probabilities,
+        HashSet<string>? allowed, double threshold, string controlName, string objectName) => multiple
+        ? Multiple(modelLabels, constantLabels, probabilities, allowed, threshold, controlName, objectName)
+        : Single(modelLabels, probabilities, allowed, controlName, objectName);
+
     /// <summary>The most probable allowed label, scored with its probability.</summary>
     public static Prediction Single(IReadOnlyList<string> modelLabels, float[] probabilities, HashSet<string>? allowed, string controlName, string objectName)
     {
