@@ -67,7 +67,7 @@ internal static class PredictRequestValidator
         }
         catch (InvalidOperationException)
         {
-            return "holds an escape that is not valid UTF-16";
+            return "holds a lone surrogate or another escape that is not valid UTF-16";
         }
         for (var i = 0; i < text.Length; i++)
         {

@@ -83,6 +83,7 @@ internal sealed class LoadedPlugin
     public void Release()
     {
         if (Interlocked.Decrement(ref _references) != 0) return;
+        if (AssemblyLoadContext.GetLoadContext(Assembly) is { } context) MlNetCaches.Forget(context);
         _loader.Dispose();
         _onUnloaded();
     }

@@ -64,8 +64,9 @@ public sealed class TrainingService(
             {
                 var ids = (webhookEvent.Annotations ?? webhookEvent.Annotation ?? []).Select(a => a.Id).OfType<long>().ToList();
                 var deleted = annotations.Delete(project.Id, ids);
-                // 201 like the Python SDK's server for its training events.
-                return Task.FromResult(new TrainingAnswer(StatusCodes.Status201Created, "ok", Detail: $"Removed {deleted} stored annotation(s)."));
+                // 201 like the Python SDK's server for its training events (ANNOTATION_DELETED; the bulk event is not one).
+                return Task.FromResult(new TrainingAnswer(action == "ANNOTATION_DELETED" ? StatusCodes.Status201Created : StatusCodes.Status200OK, "ok",
+                    Detail: $"Removed {deleted} stored annotation(s)."));
             }
 
             case "PROJECT_UPDATED":
