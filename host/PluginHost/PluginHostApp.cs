@@ -3,6 +3,7 @@ using PluginHost.Backends;
 using PluginHost.Configuration;
 using PluginHost.Data;
 using PluginHost.Http;
+using PluginHost.Jobs;
 using PluginHost.Plugins;
 using PluginHost.Scripts;
 using PluginHost.State;
@@ -42,12 +43,14 @@ public static class PluginHostApp
         });
         AddPluginHost(builder.Services);
         builder.Services.AddTaskDataForBackends(builder.Configuration);
+        builder.Services.AddPredictionJobs();
 
         var app = builder.Build();
         app.UseMiddleware<JsonErrorMiddleware>();
         // Routing before auth: auth decides by the matched endpoint's metadata (webhook or not).
         app.UseRouting();
         app.UseMiddleware<BasicAuthMiddleware>();
+        app.UseMiddleware<Jobs.Http.InteractiveTrafficMiddleware>();
         app.MapLabelStudioRoutes();
         return app;
     }
