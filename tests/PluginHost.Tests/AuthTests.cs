@@ -45,6 +45,8 @@ public sealed class AuthTests(AuthHost fixture) : IClassFixture<AuthHost>
             routes.Add("POST", $"{prefix}/train");
             routes.Add("GET", $"{prefix}/versions");
             routes.Add("POST", $"{prefix}/versions/webhook/activate");
+            routes.Add("POST", $"{prefix}/jobs/predict");
+            routes.Add("GET", $"{prefix}/jobs");
             routes.Add("GET", $"{prefix}/jobs/webhook");
             routes.Add("DELETE", $"{prefix}/jobs/webhook");
             routes.Add("GET", $"{prefix}/metrics");
