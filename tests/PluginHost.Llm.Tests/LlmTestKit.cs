@@ -37,7 +37,11 @@ public sealed class LlmTestKit : IAsyncDisposable
 
     public MemoryProjectState State { get; } = new();
 
-    public static async Task<LlmTestKit> StartAsync(Action<LlmSettings>? configure = null, ISearchTool? search = null)
+    public static Task<LlmTestKit> StartAsync(Action<LlmSettings>? configure = null, ISearchTool? search = null) =>
+        StartAsync((settings, _) => configure?.Invoke(settings), search);
+
+    /// <summary>Settings that need the fake server's address (its search endpoints).</summary>
+    public static async Task<LlmTestKit> StartAsync(Action<LlmSettings, FakeOpenAi> configure, ISearchTool? search = null)
     {
         var fake = await FakeOpenAi.StartAsync();
         var settings = new LlmSettings
@@ -49,7 +53,7 @@ public sealed class LlmTestKit : IAsyncDisposable
             MaxRetries = 2,
             RetryDelaySeconds = 0.05,
         };
-        configure?.Invoke(settings);
+        configure(settings, fake);
         var name = "llm-" + Guid.NewGuid().ToString("N")[..8];
         var logger = new CapturingLogger();
         var environment = new BackendEnvironment
