@@ -44,7 +44,9 @@ internal static class ChatClientFactory
                 UseJitter = true,
                 Delay = TimeSpan.FromSeconds(settings.RetryDelaySeconds),
                 MaxDelay = TimeSpan.FromSeconds(settings.MaxRetryDelaySeconds),
-                ShouldRetryAfterHeader = true,
+                // Retry-After read here rather than with ShouldRetryAfterHeader, so that MaxRetryDelaySeconds caps it.
+                ShouldRetryAfterHeader = false,
+                DelayGenerator = args => ValueTask.FromResult(RetryAfter(args.Outcome.Result, TimeSpan.FromSeconds(settings.MaxRetryDelaySeconds))),
             });
         }
         pipeline.AddTimeout(TimeSpan.FromSeconds(settings.TimeoutSeconds));
@@ -52,6 +54,15 @@ internal static class ChatClientFactory
         // Azure accepts its key as the api-key header; OpenAI's client sends it as a bearer token too.
         if (endpoint.SendAzureKeyHeader) handler = new AzureKeyHandler(endpoint.ApiKey) { InnerHandler = handler };
         return new ResilienceHandler(pipeline.Build()) { InnerHandler = handler };
+    }
+
+    /// <summary>The provider's <c>Retry-After</c> (seconds or a date), at most <paramref name="max"/>; null: use the backoff.</summary>
+    internal static TimeSpan? RetryAfter(HttpResponseMessage? response, TimeSpan max)
+    {
+        var header = response?.Headers.RetryAfter;
+        var delay = header?.Delta ?? (header?.Date is { } date ? date - DateTimeOffset.UtcNow : null);
+        if (delay is not { } wait) return null;
+        return wait < TimeSpan.Zero ? TimeSpan.Zero : wait > max ? max : wait;
     }
 
     private sealed class AzureKeyHandler(string apiKey) : DelegatingHandler

@@ -49,7 +49,7 @@ public sealed class LlmTestKit : IAsyncDisposable
             BaseUrl = fake.BaseUrl,
             ApiKey = ApiKey,
             Model = "fake-model",
-            TimeoutSeconds = 10,
+            TimeoutSeconds = 30,
             MaxRetries = 2,
             RetryDelaySeconds = 0.05,
         };

@@ -12,7 +12,7 @@ public sealed class RobustnessTests
     public async Task A_large_batch_never_has_more_calls_in_flight_than_the_limit_even_with_two_requests_at_once()
     {
         await using var kit = await LlmTestKit.StartAsync(s => s.MaxConcurrency = 3);
-        kit.Fake.Responder = _ => FakeChatReply.Json(new { sentiment = "Positive" }, delay: TimeSpan.FromMilliseconds(20));
+        kit.Fake.Responder = _ => FakeChatReply.Json(new { sentiment = "Positive" }, delay: TimeSpan.FromMilliseconds(50));
         var texts = Enumerable.Range(0, 60).Select(i => new { text = $"text {i}" }).ToList();
 
         var both = await Task.WhenAll(
@@ -42,6 +42,20 @@ public sealed class RobustnessTests
         Assert.Equal(2, requests.Count);
         // The 10 ms backoff would retry at once; Retry-After: 1 makes it wait a second.
         Assert.True(requests[1].At - requests[0].At >= TimeSpan.FromMilliseconds(900), $"retried after {(requests[1].At - requests[0].At).TotalMilliseconds} ms");
+    }
+
+    [Theory]
+    [InlineData("2", 2.0)]
+    [InlineData("3600", 30.0)]     // capped at MaxRetryDelaySeconds
+    [InlineData(null, null)]       // no header: the exponential backoff decides
+    public void Retry_After_is_honoured_up_to_the_cap(string? header, double? expectedSeconds)
+    {
+        using var response = new HttpResponseMessage(System.Net.HttpStatusCode.TooManyRequests);
+        if (header is not null) response.Headers.TryAddWithoutValidation("Retry-After", header);
+
+        var delay = PluginHost.Plugins.Llm.ChatClientFactory.RetryAfter(response, TimeSpan.FromSeconds(30));
+
+        Assert.Equal(expectedSeconds, delay?.TotalSeconds);
     }
 
     [Fact]
@@ -79,7 +93,7 @@ public sealed class RobustnessTests
     public async Task A_slow_provider_is_retried_once_then_answered_504()
     {
         await using var kit = await LlmTestKit.StartAsync(s => { s.TimeoutSeconds = 0.3; s.MaxRetries = 1; });
-        kit.Fake.Responder = _ => FakeChatReply.Json(new { sentiment = "Positive" }, delay: TimeSpan.FromSeconds(5));
+        kit.Fake.Responder = _ => FakeChatReply.Json(new { sentiment = "Positive" }, delay: TimeSpan.FromSeconds(30));
         var clock = Stopwatch.StartNew();
 
         var error = await Assert.ThrowsAsync<BackendException>(() => kit.PredictAsync(MappingTests.Classification, [new { text = "x" }]));
@@ -87,7 +101,8 @@ public sealed class RobustnessTests
         Assert.Equal(504, error.StatusCode);
         Assert.Contains("did not answer within 0.3 s", error.Message);
         Assert.Equal(2, kit.Fake.ChatRequests.Count);
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(4), $"gave up after {clock.Elapsed}");
+        // Given up long before the provider would have answered (30 s), even on a loaded machine.
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"gave up after {clock.Elapsed}");
     }
 
     [Fact]

@@ -2,13 +2,7 @@ using System.Collections.Concurrent;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace PluginHost.Tests.Shared;
 
@@ -78,16 +72,19 @@ public sealed record FakeChatReply(int Status, string Body, IReadOnlyDictionary<
 /// </summary>
 public sealed class FakeOpenAi : IAsyncDisposable
 {
-    private readonly WebApplication _app;
+    private LoopbackServer _server = null!;
     private int _inFlight;
     private int _maxInFlight;
 
-    private FakeOpenAi(WebApplication app) => _app = app;
+    private FakeOpenAi()
+    {
+    }
 
     /// <summary>The OpenAI-compatible base URL, <c>http://127.0.0.1:port/v1</c>.</summary>
     public string BaseUrl => Url + "/v1";
 
-    public string Url { get; private set; } = "";
+    /// <summary>The server's base URL, without a trailing slash.</summary>
+    public string Url => _server.Url;
 
     /// <summary>Answers each chat request; the default answers an empty JSON object.</summary>
     public Func<FakeChatRequest, FakeChatReply> Responder { get; set; } = _ => FakeChatReply.Json(new { });
@@ -101,14 +98,8 @@ public sealed class FakeOpenAi : IAsyncDisposable
 
     public static async Task<FakeOpenAi> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseKestrel().UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
-        var fake = new FakeOpenAi(app);
-        app.Run(fake.HandleAsync);
-        await app.StartAsync();
-        fake.Url = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        var fake = new FakeOpenAi();
+        fake._server = await LoopbackServer.StartAsync(fake.HandleAsync);
         return fake;
     }
 
@@ -180,9 +171,5 @@ public sealed class FakeOpenAi : IAsyncDisposable
         await context.Response.WriteAsync(body, Encoding.UTF8, context.RequestAborted);
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => _server.DisposeAsync();
 }
