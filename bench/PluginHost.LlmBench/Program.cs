@@ -39,7 +39,9 @@ const string LabelConfig = """
     </View>
     """;
 
-var corpus = await SpamAssassin.LoadAsync(Path.Combine(Path.GetTempPath(), "pluginhost-bench"));
+var cacheIndex = arguments.IndexOf("--cache");
+var cache = cacheIndex >= 0 && cacheIndex + 1 < arguments.Count ? arguments[cacheIndex + 1] : Path.Combine(Path.GetTempPath(), "pluginhost-bench");
+var corpus = await SpamAssassin.LoadAsync(cache);
 var heldOut = SpamAssassin.Split(corpus).Test.Take(tasks).ToList();
 Console.WriteLine($"{heldOut.Count} held-out SpamAssassin messages ({heldOut.Count(m => m.Label == "Spam")} spam), {heldOut.Average(m => m.Text.Length):N0} characters on average");
 
