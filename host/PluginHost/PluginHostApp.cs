@@ -3,11 +3,14 @@ using PluginHost.Backends;
 using PluginHost.Configuration;
 using PluginHost.Data;
 using PluginHost.Http;
+using PluginHost.Http.Docs;
+using PluginHost.Logging;
 using PluginHost.Plugins;
 using PluginHost.Scripts;
 using PluginHost.State;
 using PluginHost.Training;
 using PluginHost.Training.LabelStudio;
+using PluginHost.Ui;
 
 namespace PluginHost;
 
@@ -18,17 +21,15 @@ public static class PluginHostApp
     /// <param name="overrides">Configuration applied last, e.g. by tests (port 0, temporary folders).</param>
     public static WebApplication Create(string[] args, IDictionary<string, string?>? overrides = null)
     {
+        args = HostLogging.WithoutDebugSwitch(args, out var debug);
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         // The slim builder already reads appsettings.json (reloaded on change: editing the Backends section re-creates
         // the affected backends, docs/plugins.md); the Python SDK's names and the command line override it.
         builder.Configuration.AddInMemoryCollection(EnvironmentAliases.Read(Environment.GetEnvironmentVariable));
         builder.Configuration.AddCommandLine(args);
+        if (debug) builder.Configuration.AddInMemoryCollection([new("Logging:LogLevel:Default", "Debug")]);
         if (overrides is not null) builder.Configuration.AddInMemoryCollection(overrides);
-        builder.Logging.AddSimpleConsole(o =>
-        {
-            o.SingleLine = true;
-            o.TimestampFormat = "HH:mm:ss.fff ";
-        });
+        HostLogging.Configure(builder.Logging, builder.Configuration);
 
         var settings = builder.Configuration.GetSection(HostSettings.Section).Get<HostSettings>() ?? new HostSettings();
         builder.Services.Configure<HostSettings>(builder.Configuration.GetSection(HostSettings.Section));
@@ -41,11 +42,16 @@ public static class PluginHostApp
         });
         AddPluginHost(builder.Services);
         builder.Services.AddTaskDataForBackends(builder.Configuration);
+        builder.Services.AddApiDocs();
+        builder.Services.AddStatusPage();
 
         var app = builder.Build();
+        app.UseMiddleware<RequestLogScopeMiddleware>();
         app.UseMiddleware<JsonErrorMiddleware>();
         app.UseMiddleware<BasicAuthMiddleware>();
         app.MapLabelStudioRoutes();
+        app.MapApiDocs();
+        app.MapStatusPage();
         return app;
     }
 
