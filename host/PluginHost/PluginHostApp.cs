@@ -5,6 +5,7 @@ using PluginHost.Data;
 using PluginHost.Http;
 using PluginHost.Http.Docs;
 using PluginHost.Logging;
+using PluginHost.Metrics;
 using PluginHost.Plugins;
 using PluginHost.Scripts;
 using PluginHost.State;
@@ -44,6 +45,7 @@ public static class PluginHostApp
         builder.Services.AddTaskDataForBackends(builder.Configuration);
         builder.Services.AddApiDocs();
         builder.Services.AddStatusPage();
+        builder.Services.AddMetricsExport();
 
         var app = builder.Build();
         app.UseMiddleware<RequestLogScopeMiddleware>();
@@ -52,6 +54,7 @@ public static class PluginHostApp
         app.MapLabelStudioRoutes();
         app.MapApiDocs();
         app.MapStatusPage();
+        app.MapMetricsExport();
         return app;
     }
 
