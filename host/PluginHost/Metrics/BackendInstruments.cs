@@ -16,14 +16,12 @@ internal static class BackendInstruments
         "Tasks in answered predict calls.");
 
     /// <summary><c>pluginhost_predict_duration_seconds{backend}</c>: time inside the backend's PredictAsync of answered calls.</summary>
-    public static readonly Histogram<double> Duration = Meter.CreateHistogram("pluginhost.predict.duration", "s",
-        "Time a backend took to answer a predict call.", tags: null,
-        new InstrumentAdvice<double> { HistogramBucketBoundaries = HostMeters.LatencyBuckets });
+    public static readonly Histogram<double> Duration = Meter.CreateSeconds("pluginhost.predict.duration",
+        "Time a backend took to answer a predict call.", HostMeters.LatencyBuckets);
 
     /// <summary><c>pluginhost_backend_load_duration_seconds{backend,kind="plugin|script"}</c>: plugin load or script compile + load.</summary>
-    public static readonly Histogram<double> LoadDuration = Meter.CreateHistogram("pluginhost.backend.load.duration", "s",
-        "Time to load a plugin backend or to compile and load a script backend.", tags: null,
-        new InstrumentAdvice<double> { HistogramBucketBoundaries = HostMeters.SlowBuckets });
+    public static readonly Histogram<double> LoadDuration = Meter.CreateSeconds("pluginhost.backend.load.duration",
+        "Time to load a plugin backend or to compile and load a script backend.", HostMeters.SlowBuckets);
 
     public static void RecordLoad(string backend, string kind, TimeSpan elapsed) =>
         LoadDuration.Record(elapsed.TotalSeconds, new KeyValuePair<string, object?>("backend", backend), new KeyValuePair<string, object?>("kind", kind));

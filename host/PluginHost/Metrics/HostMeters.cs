@@ -1,3 +1,5 @@
+using System.Diagnostics.Metrics;
+
 namespace PluginHost.Metrics;
 
 /// <summary>
@@ -20,4 +22,8 @@ public static class HostMeters
     /// <summary>Buckets (seconds) for loading, compiling and training: tens of milliseconds to an hour.</summary>
     internal static readonly IReadOnlyList<double> SlowBuckets =
         [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1800, 3600];
+
+    /// <summary>A duration histogram in seconds (exported as <c>&lt;name&gt;_seconds</c>) with the given buckets.</summary>
+    internal static Histogram<double> CreateSeconds(this Meter meter, string name, string description, IReadOnlyList<double> buckets) =>
+        meter.CreateHistogram(name, "s", description, tags: null, new InstrumentAdvice<double> { HistogramBucketBoundaries = buckets });
 }

@@ -17,14 +17,12 @@ internal static class TrainingInstruments
     public static readonly Counter<long> Finished = Meter.CreateCounter<long>("pluginhost.training.jobs.finished", "{job}", "Training jobs finished, by outcome.");
 
     /// <summary><c>pluginhost_training_duration_seconds{backend,outcome}</c>: from start to outcome (data, training, activation).</summary>
-    public static readonly Histogram<double> Duration = Meter.CreateHistogram("pluginhost.training.duration", "s",
-        "Run time of training jobs, from start to outcome.", tags: null,
-        new InstrumentAdvice<double> { HistogramBucketBoundaries = HostMeters.SlowBuckets });
+    public static readonly Histogram<double> Duration = Meter.CreateSeconds("pluginhost.training.duration",
+        "Run time of training jobs, from start to outcome.", HostMeters.SlowBuckets);
 
     /// <summary><c>pluginhost_model_load_duration_seconds{backend}</c>: a trained version's LoadAsync.</summary>
-    public static readonly Histogram<double> ModelLoad = Meter.CreateHistogram("pluginhost.model.load.duration", "s",
-        "Time to load a trained model version.", tags: null,
-        new InstrumentAdvice<double> { HistogramBucketBoundaries = HostMeters.SlowBuckets });
+    public static readonly Histogram<double> ModelLoad = Meter.CreateSeconds("pluginhost.model.load.duration",
+        "Time to load a trained model version.", HostMeters.SlowBuckets);
 
     /// <summary><c>pluginhost_model_activations_total{backend,outcome="ok|failed"}</c>: hot swaps to a new or earlier version.</summary>
     public static readonly Counter<long> Activations = Meter.CreateCounter<long>("pluginhost.model.activations", "{activation}",
