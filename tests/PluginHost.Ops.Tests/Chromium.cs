@@ -17,7 +17,8 @@ internal static class Chromium
         "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
     ];
 
-    public static async Task<(IPlaywright Playwright, IBrowserContext Browser)> LaunchAsync(string userDataDir)
+    /// <param name="credentials">Basic-auth user and password the browser answers a 401 with (as a person would type them).</param>
+    public static async Task<(IPlaywright Playwright, IBrowserContext Browser)> LaunchAsync(string userDataDir, (string User, string Password)? credentials = null)
     {
         if (!File.Exists(ExecutablePath)) throw new InvalidOperationException($"{ExecutablePath} is missing: run .ci/install.d/chromium.sh (./test.sh does).");
         var playwright = await Playwright.CreateAsync();
@@ -28,6 +29,7 @@ internal static class Chromium
             Args = Flags,
             ViewportSize = new ViewportSize { Width = 1280, Height = 900 },
             Timeout = 60_000,
+            HttpCredentials = credentials is { } c ? new HttpCredentials { Username = c.User, Password = c.Password } : null,
         });
         return (playwright, browser);
     }

@@ -74,14 +74,20 @@ public sealed class StatusPageBrowserTests
     }
 
     [Fact]
-    public async Task Activate_button_rolls_the_project_back_to_a_previous_version()
+    public async Task Activate_button_behind_basic_auth_rolls_the_project_back_to_a_previous_version()
     {
-        await using var host = await TrainingHost.StartAsync(slowTrainer: true);
+        await using var host = await TrainingHost.StartAsync(slowTrainer: true, settings: [("PluginHost:BasicAuthUser", "ls"), ("PluginHost:BasicAuthPass", "secret")]);
+        host.Client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Basic", Convert.ToBase64String("ls:secret"u8.ToArray()));
         await SetDelayAsync(host, 0);
         await host.TrainAndWaitAsync(Backend, Train(Sentiment));
         await host.TrainAndWaitAsync(Backend, Train(Sentiment));
+        using (var anonymous = new HttpClient { BaseAddress = host.BaseAddress })
+        {
+            Assert.Equal(401, (int)(await anonymous.GetAsync("ui")).StatusCode);
+            Assert.Equal(401, (int)(await anonymous.PostAsync($"{Backend}/versions/v1/activate?project=6", null)).StatusCode);
+        }
 
-        var (playwright, browser) = await Chromium.LaunchAsync(TempDirs.Create("chromium-profile"));
+        var (playwright, browser) = await Chromium.LaunchAsync(TempDirs.Create("chromium-profile"), ("ls", "secret"));
         try
         {
             var page = await browser.NewPageAsync();
