@@ -4,6 +4,7 @@ using PluginHost.Configuration;
 using PluginHost.Data;
 using PluginHost.Http;
 using PluginHost.Http.Docs;
+using PluginHost.Jobs;
 using PluginHost.Logging;
 using PluginHost.Metrics;
 using PluginHost.Plugins;
@@ -43,6 +44,7 @@ public static class PluginHostApp
         });
         AddPluginHost(builder.Services);
         builder.Services.AddTaskDataForBackends(builder.Configuration);
+        builder.Services.AddPredictionJobs();
         builder.Services.AddApiDocs();
         builder.Services.AddStatusPage();
         builder.Services.AddMetricsExport();
@@ -51,6 +53,7 @@ public static class PluginHostApp
         app.UseMiddleware<RequestLogScopeMiddleware>();
         app.UseMiddleware<JsonErrorMiddleware>();
         app.UseMiddleware<BasicAuthMiddleware>();
+        app.UseMiddleware<Jobs.Http.InteractiveTrafficMiddleware>();
         app.MapLabelStudioRoutes();
         app.MapApiDocs();
         app.MapStatusPage();

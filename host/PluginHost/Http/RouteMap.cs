@@ -1,5 +1,6 @@
 using PluginHost.Backends;
 using PluginHost.Http.Docs;
+using PluginHost.Jobs;
 using PluginHost.Sdk.Predictions;
 using PluginHost.Sdk.Protocol;
 using PluginHost.Training;
@@ -7,7 +8,7 @@ using PluginHost.Training;
 namespace PluginHost.Http;
 
 /// <summary>
-/// The URL space: <c>/&lt;backend&gt;/{health,setup,predict,webhook,train,versions,metrics}</c> for every backend, the
+/// The URL space: <c>/&lt;backend&gt;/{health,setup,predict,webhook,train,versions,metrics,jobs}</c> for every backend, the
 /// same bare routes for the default backend, and <c>GET /</c> and <c>GET /health</c> for the whole host. Routing
 /// matches with or without a trailing slash and never redirects (Label Studio's client would turn a POST into a GET).
 /// Every route carries its OpenAPI description (<see cref="RouteDocs"/>; examples in <see cref="RouteExamples"/>).
@@ -21,20 +22,22 @@ internal static class RouteMap
     public static void MapLabelStudioRoutes(this IEndpointRouteBuilder app)
     {
         var endpoints = app.ServiceProvider.GetRequiredService<BackendEndpoints>();
+        var jobs = app.ServiceProvider.GetRequiredService<Jobs.Http.JobEndpoints>();
 
         app.MapGet("/", endpoints.HostHealthAsync).Answers<HostHealth>()
             .Documented("root", HostTag, "Host health (same as /health)", "Every backend with its state, origin, version and load errors.");
         app.MapGet("/health", endpoints.HostHealthAsync).Answers<HostHealth>()
             .Documented("hostHealth", HostTag, "Host health", "Every backend with its state, origin, version and load errors.");
-        MapBackendRoutes(app, "", endpoints, DefaultTag, "Default");
+        MapBackendRoutes(app, "", endpoints, jobs, DefaultTag, "Default");
 
         app.MapGet("/{backend}/health", endpoints.HealthAsync).Answers<BackendHealth>()
             .Answers<BackendHealth>(StatusCodes.Status503ServiceUnavailable)
             .Documented("health", BackendTag, "Backend health", "UP with the backend's version, or 503 with its load/compile errors.");
-        MapBackendRoutes(app, "/{backend}", endpoints, BackendTag, "");
+        MapBackendRoutes(app, "/{backend}", endpoints, jobs, BackendTag, "");
     }
 
-    private static void MapBackendRoutes(IEndpointRouteBuilder app, string prefix, BackendEndpoints endpoints, string tag, string suffix)
+    private static void MapBackendRoutes(IEndpointRouteBuilder app, string prefix, BackendEndpoints endpoints, Jobs.Http.JobEndpoints jobs,
+        string tag, string suffix)
     {
         app.MapPost($"{prefix}/setup", endpoints.SetupAsync).Takes<SetupRequest>().Answers<SetupAnswer>()
             .Documented("setup" + suffix, tag, "Connect a project",
@@ -56,11 +59,21 @@ internal static class RouteMap
         app.MapPost($"{prefix}/versions/{{version}}/activate", endpoints.ActivateVersionAsync).Takes<ActivateRequest>(optional: true)
             .Answers<ActivationAnswer>()
             .Documented("activateVersion" + suffix, tag, "Activate a version", "Rolls a project back or forward to a stored version (v2, 2 or <backend>-v2).");
-        app.MapGet($"{prefix}/jobs/{{id}}", endpoints.JobAsync).Answers<TrainingJobInfo>()
-            .Documented("job" + suffix, tag, "Training job", "State, stage, progress (0–1) and outcome of a training job.");
-        app.MapDelete($"{prefix}/jobs/{{id}}", endpoints.CancelJobAsync).Answers<TrainingJobInfo>()
+        // One jobs surface for training and prediction jobs (docs/prediction-jobs.md).
+        app.MapPost($"{prefix}/jobs/predict", jobs.StartPredictionAsync).Takes<PredictionJobRequest>(optional: true)
+            .Answers<JobStarted>(StatusCodes.Status202Accepted)
+            .Documented("startPredictionJob" + suffix, tag, "Pre-annotate a project",
+                "Starts a prediction job over a Label Studio project's tasks (202 with the job id, its URL and its event stream).");
+        app.MapGet($"{prefix}/jobs", jobs.ListAsync).Answers<JobList>()
+            .Documented("jobs" + suffix, tag, "Prediction jobs", "The backend's prediction jobs, newest first.");
+        app.MapGet($"{prefix}/jobs/{{id}}", jobs.GetAsync).Answers<TrainingJobInfo>()
+            .Documented("job" + suffix, tag, "A job",
+                "State, stage, progress (0–1) and outcome of a training job; a prediction job (id pj-…) answers its PredictionJobInfo.");
+        app.MapDelete($"{prefix}/jobs/{{id}}", jobs.CancelAsync).Answers<TrainingJobInfo>()
             .Answers<TrainingJobInfo>(StatusCodes.Status202Accepted)
-            .Documented("cancelJob" + suffix, tag, "Cancel a training job", "202 while a running job stops, 200 when it had already finished.");
+            .Documented("cancelJob" + suffix, tag, "Cancel a job", "202 while a running job stops, 200 when it had already finished.");
+        app.MapGet($"{prefix}/jobs/{{id}}/events", jobs.EventsAsync).AnswersText("text/event-stream")
+            .Documented("jobEvents" + suffix, tag, "Follow a job", "Server-sent events: 'progress' on every change (at most every 250 ms), then 'end'.");
         app.MapGet($"{prefix}/metrics", endpoints.MetricsAsync).Answers<BackendMetricsSnapshot>()
             .Documented("metrics" + suffix, tag, "Backend metrics (JSON)",
                 "Predict calls, tasks, errors, timeouts and latency percentiles of the backend. Prometheus: GET /metrics/prometheus.");
