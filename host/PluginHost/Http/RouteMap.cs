@@ -46,7 +46,7 @@ internal static class RouteMap
             .Answers<ApiError>(StatusCodes.Status504GatewayTimeout)
             .Documented("predict" + suffix, tag, "Predict",
                 "A batch of tasks (one prediction per task, in order), or one interactive task when params.context is set.");
-        app.MapPost($"{prefix}/webhook", endpoints.WebhookAsync).Takes<WebhookEvent>()
+        app.MapPost($"{prefix}/webhook", endpoints.WebhookAsync).WithMetadata(WebhookEndpointMetadata.Instance).Takes<WebhookEvent>()
             .Answers<TrainingAnswer>().Answers<TrainingAnswer>(StatusCodes.Status201Created)
             .Documented("webhook" + suffix, tag, "Training events",
                 "Label Studio's webhooks (ANNOTATION_CREATED, START_TRAINING…): stores annotations and queues training; answers at once.");
