@@ -102,6 +102,9 @@ internal sealed class BackendEndpoints(
     {
         var slot = FindSlot(context);
         using var lease = Acquire(slot);
+        // Loaded but unusable (a model file missing or broken): say why with 503, as /health does.
+        if ((lease.Backend as IBackendHealth)?.HealthError is { } unhealthy)
+            throw new HttpError(StatusCodes.Status503ServiceUnavailable, unhealthy, slot.Name);
         var request = await ReadAsync(context, HostJson.Info<PredictRequest>());
         var tasks = request.Tasks ?? throw new HttpError(StatusCodes.Status400BadRequest, "The request has no 'tasks' list.", slot.Name);
         PredictRequestValidator.Validate(tasks, request.Params?.Context, slot.Name);
