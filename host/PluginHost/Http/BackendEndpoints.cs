@@ -261,6 +261,11 @@ internal sealed class BackendEndpoints(
             slot.Metrics.RecordError();
             throw new HttpError(StatusCodes.Status400BadRequest, $"Label config: {ex.Message}", slot.Name);
         }
+        catch (BackendUnavailableException ex)
+        {
+            slot.Metrics.RecordError();
+            throw new HttpError(StatusCodes.Status503ServiceUnavailable, ex.Message, slot.Name);
+        }
         catch (Exception ex) when (ex is not HttpError and not OperationCanceledException)
         {
             slot.Metrics.RecordError();
