@@ -1,4 +1,5 @@
 using PluginHost.Sdk.LabelConfigs;
+using PluginHost.Sdk.Predictions;
 
 namespace PluginHost.Plugins.Ocr;
 
@@ -30,6 +31,21 @@ internal static class OcrControls
         }
         return any ?? throw new LabelConfigException(
             $"The label config has no <TextArea perRegion=\"true\" toName=\"{image.Name}\"> for the recognised text of image '{image.Name}'.");
+    }
+
+    /// <summary>One prediction per task from the regions read per (task, page target) — <paramref name="taskOfWork"/>
+    /// gives each work item's task index — scored by the mean transcription score; tasks without work get an empty one.</summary>
+    public static IReadOnlyList<Prediction> PagePredictions(int taskCount, IReadOnlyList<int> taskOfWork, IReadOnlyList<Region>[] found)
+    {
+        var predictions = new Prediction[taskCount];
+        foreach (var perTask in Enumerable.Range(0, taskOfWork.Count).GroupBy(w => taskOfWork[w]))
+        {
+            var regions = perTask.SelectMany(w => found[w]).ToList();
+            var scores = regions.Where(r => r.Type == "textarea").Select(r => r.Score ?? 0).ToList();
+            predictions[perTask.Key] = new Prediction(regions, scores.Count == 0 ? 0 : Math.Round(scores.Average(), 4));
+        }
+        for (var t = 0; t < predictions.Length; t++) predictions[t] ??= Prediction.Empty();
+        return predictions;
     }
 
     /// <summary>Rectangles only: Tesseract reports axis-aligned boxes.</summary>
