@@ -30,7 +30,7 @@ public static class OcrComparison
 
     private sealed record Condition(string Name, float Rotation, int Noise, float Blur, SKColor Ink, SKColor Paper);
 
-    public static async Task RunAsync(string work, string modelDirectory, bool quick)
+    public static async Task RunAsync(string work, string modelDirectory, bool quick, bool verbose = false)
     {
         Condition[] conditions =
         [
@@ -79,6 +79,7 @@ public static class OcrComparison
                     var read = await Predict(backend, file, truth);
                     seconds += watch.Elapsed.TotalSeconds;
                     cer += CharacterErrorRate.Of(truth, read);
+                    if (verbose) Console.WriteLine($"{name} {condition.Name}\n  truth: {truth}\n  read:  {read}");
                     cerNoSpaces += CharacterErrorRate.Of(truth, read, ignoringSpaces: true);
                 }
                 scores[name] = (cer / pages.Count, cerNoSpaces / pages.Count, seconds / pages.Count);
@@ -100,12 +101,21 @@ public static class OcrComparison
         }
     }
 
-    /// <summary>The transcriptions top to bottom, left to right (by each box's top-left corner).</summary>
-    private static string ReadingOrder(Prediction prediction) => string.Join(" ", prediction.Result
-        .Where(r => r.Type == "textarea")
-        .OrderBy(r => Math.Round(r.Value!.Y ?? 0))
-        .ThenBy(r => r.Value!.X ?? 0)
-        .Select(r => string.Join(" ", r.Value!.TextLines!)));
+    /// <summary>The transcriptions in reading order: boxes whose vertical centres lie within half a box height of a
+    /// line's are that line (an engine may split a line into several boxes), lines top to bottom, boxes left to right.</summary>
+    private static string ReadingOrder(Prediction prediction)
+    {
+        var boxes = prediction.Result.Where(r => r.Type == "textarea")
+            .Select(r => (Cy: (r.Value!.Y ?? 0) + (r.Value.Height ?? 0) / 2, H: r.Value.Height ?? 0, X: r.Value.X ?? 0, Text: string.Join(" ", r.Value.TextLines!)))
+            .OrderBy(b => b.Cy).ToList();
+        var lines = new List<List<(double Cy, double H, double X, string Text)>>();
+        foreach (var box in boxes)
+        {
+            if (lines.Count > 0 && Math.Abs(lines[^1][0].Cy - box.Cy) < Math.Max(lines[^1][0].H, box.H) / 2) lines[^1].Add(box);
+            else lines.Add([box]);
+        }
+        return string.Join(" ", lines.Select(line => string.Join(" ", line.OrderBy(b => b.X).Select(b => b.Text))));
+    }
 
     private static (string File, string Truth) Render(Condition condition, Random random, string work, string file)
     {

@@ -25,7 +25,7 @@ if (args.Contains("--compare"))
     {
         var models = typeof(Program).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyMetadataAttribute), false)
             .Cast<System.Reflection.AssemblyMetadataAttribute>().Single(a => a.Key == "PpOcrModels").Value!;
-        await PluginHost.OcrBench.OcrComparison.RunAsync(compareWork, models, quick);
+        await PluginHost.OcrBench.OcrComparison.RunAsync(compareWork, models, quick, args.Contains("--verbose"));
     }
     finally
     {

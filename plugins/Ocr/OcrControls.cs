@@ -48,6 +48,16 @@ internal static class OcrControls
         return predictions;
     }
 
+    /// <summary>The tag of a control type as a label config writes it (<c>rectanglelabels</c> → <c>&lt;RectangleLabels&gt;</c>).</summary>
+    private static string Tag(string type) => type switch
+    {
+        "rectangle" => "<Rectangle>",
+        "rectanglelabels" => "<RectangleLabels>",
+        "polygon" => "<Polygon>",
+        "polygonlabels" => "<PolygonLabels>",
+        _ => $"<{type}>",
+    };
+
     /// <summary>Rectangles only: Tesseract reports axis-aligned boxes.</summary>
     public static readonly string[] RectangleShapes = ["rectangle", "rectanglelabels"];
 
@@ -78,7 +88,7 @@ internal static class OcrControls
         }
         if (targets.Count == 0)
             throw new LabelConfigException(
-                $"The label config has no <Image> with both a shape control ({string.Join(", ", shapeTypes)}) and a <TextArea perRegion=\"true\">: " +
+                $"The label config has no <Image> with both a shape control ({string.Join(" or ", shapeTypes.Select(Tag))}) and a <TextArea perRegion=\"true\">: " +
                 "the OCR backend pre-annotates text lines as shapes with their transcription.");
         return targets;
     }
