@@ -44,10 +44,11 @@ internal sealed class MaskTarget
         return Control.LabelMap.Map(label) ?? Control.LabelMap.Map(label.TrimStart('-', '+'));
     }
 
-    public Region ToRegion(SamMask mask, string label, double polygonTolerance)
+    /// <param name="score">The region's score; the decoder's IoU estimate when null.</param>
+    public Region ToRegion(SamMask mask, string label, double polygonTolerance, double? score = null)
     {
         var size = new ImageSize(mask.Width, mask.Height);
-        var score = Math.Round(mask.Score, 4);
+        score = Math.Round(score ?? mask.Score, 4);
         if (!IsPolygon) return Regions.Brush(Control.Name, Image.Name, size, mask.Pixels, [label], score);
         var outline = MaskOutline.Trace(mask.Pixels, mask.Width, mask.Height, polygonTolerance);
         if (outline.Count < 3) throw new InvalidOperationException("The mask has no outline to draw as a polygon.");

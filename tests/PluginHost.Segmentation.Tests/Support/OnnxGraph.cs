@@ -51,6 +51,15 @@ public sealed class OnnxGraph(string name)
         return t.Name;
     }
 
+    public string Int64sShaped(long[] dims, params long[] values)
+    {
+        var t = new TensorProto { Name = $"const_i{_constants++}", DataType = (int)TensorProto.Types.DataType.Int64 };
+        t.Dims.AddRange(dims);
+        t.Int64Data.AddRange(values);
+        _graph.Initializer.Add(t);
+        return t.Name;
+    }
+
     /// <summary>An int64 scalar (rank 0), e.g. a Gather index that drops the axis.</summary>
     public string Int64Scalar(long value)
     {
