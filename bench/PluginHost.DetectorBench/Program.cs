@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using PluginHost.DetectorBench;
+using PluginHost.Imaging;
 using PluginHost.Plugins.OnnxDetector;
 using PluginHost.Sdk.Backends;
 using PluginHost.Sdk.Data;

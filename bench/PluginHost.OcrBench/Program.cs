@@ -6,7 +6,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using PluginHost.Ocr.Tests.Support;
 using PluginHost.Plugins.Ocr;
-using PluginHost.Plugins.Ocr.Imaging;
+using PluginHost.Imaging;
 using PluginHost.Plugins.Ocr.Tesseract;
 using PluginHost.Sdk.Backends;
 using PluginHost.Sdk.Data;
@@ -96,8 +96,8 @@ try
 
     // The stages alone: decode of the page, and Tesseract on one line crop.
     var pagePath = Path.Combine(work, "page.png");
-    var decode = Samples(quick ? 5 : 15, _ => OcrImage.Load(pagePath, 100_000_000).Dispose());
-    using (var image = OcrImage.Load(pagePath, 100_000_000))
+    var decode = Samples(quick ? 5 : 15, _ => DecodedImage.Load(pagePath, ImagePixels.Gray8, 100_000_000).Dispose());
+    using (var image = DecodedImage.Load(pagePath, ImagePixels.Gray8, 100_000_000))
     using (var engine = TesseractEngine.Create(tessdata, "eng", new Dictionary<string, string>()))
     using (var crop = image.Cut(RegionBox.FromPercent(Box(5).GetNumber("x")!.Value, Box(5).GetNumber("y")!.Value, Box(5).GetNumber("width")!.Value,
                Box(5).GetNumber("height")!.Value, 0, 1000, 1400), 10)!)

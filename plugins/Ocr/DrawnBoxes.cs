@@ -1,4 +1,4 @@
-using PluginHost.Plugins.Ocr.Imaging;
+using PluginHost.Imaging;
 using PluginHost.Sdk.Predictions;
 using PluginHost.Sdk.Protocol;
 

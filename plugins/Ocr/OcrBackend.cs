@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using PluginHost.Plugins.Ocr.Imaging;
+using PluginHost.Imaging;
 using PluginHost.Plugins.Ocr.Tesseract;
 using PluginHost.Sdk.Backends;
 using PluginHost.Sdk.Data;
@@ -113,9 +113,9 @@ public sealed class OcrBackend : ILabelStudioBackend, IBackendHealth, IDisposabl
     }
 
     /// <summary>Cuts each box out (sequentially: cheap) and reads the crops in parallel on pooled engines.</summary>
-    private async Task<OcrText?[]> ReadBoxesAsync(TesseractPool pool, OcrImage image, IReadOnlyList<AnnotationRegion> boxes, CancellationToken cancellationToken)
+    private async Task<OcrText?[]> ReadBoxesAsync(TesseractPool pool, DecodedImage image, IReadOnlyList<AnnotationRegion> boxes, CancellationToken cancellationToken)
     {
-        var crops = new Crop?[boxes.Count];
+        var crops = new ImageCrop?[boxes.Count];
         try
         {
             for (var i = 0; i < boxes.Count; i++)
@@ -194,7 +194,7 @@ public sealed class OcrBackend : ILabelStudioBackend, IBackendHealth, IDisposabl
         var path = await _data.GetLocalPathAsync(value, task.Id, context.Project, cancellationToken).ConfigureAwait(false);
         try
         {
-            return _images.Get(path, bytes => OcrImage.Load(bytes, _settings.MaxImagePixels));
+            return _images.Get(path, bytes => DecodedImage.Load(bytes, ImagePixels.Gray8, _settings.MaxImagePixels));
         }
         catch (InvalidDataException ex)
         {

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
+using PluginHost.Imaging;
 using PluginHost.Sdk.Backends;
 using PluginHost.Sdk.Data;
 using PluginHost.Sdk.LabelConfigs;

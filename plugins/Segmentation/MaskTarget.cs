@@ -1,4 +1,4 @@
-using PluginHost.Plugins.Segmentation.Imaging;
+using PluginHost.Imaging;
 using PluginHost.Plugins.Segmentation.Sam;
 using PluginHost.Sdk.LabelConfigs;
 using PluginHost.Sdk.Predictions;

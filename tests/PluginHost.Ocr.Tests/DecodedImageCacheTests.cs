@@ -1,6 +1,6 @@
 using PluginHost.Ocr.Tests.Support;
 using PluginHost.Plugins.Ocr;
-using PluginHost.Plugins.Ocr.Imaging;
+using PluginHost.Imaging;
 using SkiaSharp;
 
 namespace PluginHost.Ocr.Tests;
@@ -20,7 +20,7 @@ public sealed class DecodedImageCacheTests : IDisposable
         return path;
     }
 
-    private static OcrImage Decode(byte[] encoded) => OcrImage.Load(encoded, 100_000_000);
+    private static DecodedImage Decode(byte[] encoded) => DecodedImage.Load(encoded, ImagePixels.Gray8, 100_000_000);
 
     [Fact]
     public void The_same_file_is_decoded_once_even_when_touched_and_a_rewritten_one_again()
@@ -69,7 +69,7 @@ public sealed class DecodedImageCacheTests : IDisposable
         var path = WritePng("big.png", 200, 100);
         using var cache = new DecodedImageCache(0);
 
-        OcrImage image;
+        DecodedImage image;
         using (var lease = cache.Get(path, Decode)) image = lease.Image;
         using (cache.Get(path, Decode)) { }
 

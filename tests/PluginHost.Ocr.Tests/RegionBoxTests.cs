@@ -1,4 +1,4 @@
-using PluginHost.Plugins.Ocr.Imaging;
+using PluginHost.Imaging;
 using SkiaSharp;
 
 namespace PluginHost.Ocr.Tests;
@@ -95,7 +95,7 @@ public sealed class RegionBoxTests
         var pixels = bitmap.GetPixelSpan();
         for (var y = 0; y < 32; y++)
             for (var x = 0; x < 64; x++) pixels[y * bitmap.RowBytes + x] = (byte)(x + 2 * y);
-        using var image = OcrImage.FromGray(bitmap.Copy());
+        using var image = DecodedImage.FromBitmap(bitmap.Copy());
 
         using var crop = image.Cut(RegionBox.FromPercent(25, 50, 12.5, 25, 0, 64, 32), padding: 3)!;
 
@@ -112,7 +112,7 @@ public sealed class RegionBoxTests
     [Fact]
     public void Box_entirely_off_the_image_has_no_crop()
     {
-        using var image = OcrImage.FromGray(new SKBitmap(new SKImageInfo(10, 10, SKColorType.Gray8, SKAlphaType.Opaque)));
+        using var image = DecodedImage.FromBitmap(new SKBitmap(new SKImageInfo(10, 10, SKColorType.Gray8, SKAlphaType.Opaque)));
 
         Assert.Null(image.Cut(RegionBox.FromPercent(200, 0, 10, 10, 0, 10, 10), padding: 2));
     }

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Microsoft.ML.Tokenizers;
-using PluginHost.Plugins.Segmentation.Imaging;
 using PluginHost.Sdk.Backends;
 using PluginHost.Sdk.Data;
 using PluginHost.Sdk.Protocol;
@@ -66,16 +65,7 @@ internal sealed class GroundingDinoDetector : IDisposable
         double boxThreshold, CancellationToken cancellationToken)
     {
         var path = await _data.GetLocalPathAsync(imageValue, taskId, project, cancellationToken).ConfigureAwait(false);
-        UprightImage image;
-        try
-        {
-            image = UprightImage.Load(path, _settings.DinoMaxImagePixels);
-        }
-        catch (InvalidDataException ex)
-        {
-            throw new InvalidDataException($"Task {taskId}: cannot read the image '{imageValue}': {ex.Message}", ex);
-        }
-        using (image)
+        using (var image = ScaledInput.Load(path, _settings.DinoMaxImagePixels, taskId, imageValue))
         {
             cancellationToken.ThrowIfCancellationRequested();
             var started = Stopwatch.GetTimestamp();

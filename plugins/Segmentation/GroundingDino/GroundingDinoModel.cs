@@ -1,7 +1,7 @@
 using System.Buffers;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
-using PluginHost.Plugins.Segmentation.Imaging;
+using PluginHost.Imaging;
 
 namespace PluginHost.Plugins.Segmentation.GroundingDino;
 
@@ -19,9 +19,6 @@ internal sealed class GroundingDinoModel : IDisposable
         "inputs img [1, 3, H, W] float, input_ids [1, T], attention_mask [1, T], position_ids [1, T], token_type_ids [1, T] " +
         "(int64, int32 or bool) and text_token_mask [1, T, T] (bool), and outputs logits [1, Q, 256] and boxes [1, Q, 4]";
 
-    /// <summary>ImageNet mean and std in the 0–255 scale, RGB.</summary>
-    private static readonly float[] Mean = [123.675f, 116.28f, 103.53f];
-    private static readonly float[] Std = [58.395f, 57.12f, 57.375f];
     private static readonly string[] TextInputs = ["input_ids", "attention_mask", "position_ids", "token_type_ids", "text_token_mask"];
     private static readonly string[] Outputs = ["logits", "boxes"];
 
@@ -80,14 +77,14 @@ internal sealed class GroundingDinoModel : IDisposable
 
     /// <summary>Runs the model and returns the boxes whose best caption token passes <paramref name="boxThreshold"/>, each
     /// with the phrase that scores best among those passing <paramref name="textThreshold"/>.</summary>
-    public List<GroundedBox> Detect(UprightImage image, Caption caption, double boxThreshold, double textThreshold)
+    public List<GroundedBox> Detect(DecodedImage image, Caption caption, double boxThreshold, double textThreshold)
     {
         var (w, h) = InputSize(image.Width, image.Height);
         var length = 3 * w * h;
         var pixels = ArrayPool<float>.Shared.Rent(length);
         try
         {
-            image.WriteScaled(pixels, w, h, w, h, Mean, Std);
+            ScaledInput.Write(image, pixels, w, h, w, h);
             var t = caption.Length;
             using var imageValue = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, pixels.AsMemory(0, length), [1, 3, h, w]);
             using var ids = Tokens("input_ids", caption.Ids, [1, t]);

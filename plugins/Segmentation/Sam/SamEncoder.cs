@@ -1,7 +1,7 @@
 using System.Buffers;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
-using PluginHost.Plugins.Segmentation.Imaging;
+using PluginHost.Imaging;
 
 namespace PluginHost.Plugins.Segmentation.Sam;
 
@@ -12,10 +12,6 @@ namespace PluginHost.Plugins.Segmentation.Sam;
 /// </summary>
 internal sealed class SamEncoder : IDisposable
 {
-    /// <summary>segment-anything's <c>pixel_mean</c> and <c>pixel_std</c> (0–255 scale, RGB).</summary>
-    private static readonly float[] PixelMean = [123.675f, 116.28f, 103.53f];
-    private static readonly float[] PixelStd = [58.395f, 57.12f, 57.375f];
-
     public const string Expected = "one float input [1, 3, S, S] (the image, longest side resized to S, SAM-normalized, padded) and an output 'image_embeddings'";
 
     private readonly InferenceSession _session;
@@ -67,7 +63,7 @@ internal sealed class SamEncoder : IDisposable
         return ((int)(width * scale + 0.5), (int)(height * scale + 0.5));
     }
 
-    public ImageEmbedding Encode(UprightImage image)
+    public ImageEmbedding Encode(DecodedImage image)
     {
         var side = InputSize;
         var (scaledW, scaledH) = ScaledSize(image.Width, image.Height, side);
@@ -75,7 +71,8 @@ internal sealed class SamEncoder : IDisposable
         var buffer = ArrayPool<float>.Shared.Rent(length);
         try
         {
-            image.WriteScaled(buffer, scaledW, scaledH, side, side, PixelMean, PixelStd);
+            // segment-anything's pixel_mean/pixel_std are ImageNet's in the 0–255 scale.
+            ScaledInput.Write(image, buffer, scaledW, scaledH, side, side);
             using var input = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, buffer.AsMemory(0, length), [1, 3, side, side]);
             using var results = _session.Run(_runOptions, [_inputName], [input], [_outputName]);
             Interlocked.Increment(ref _runs);

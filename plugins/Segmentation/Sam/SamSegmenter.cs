@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using PluginHost.Plugins.Segmentation.Imaging;
 using PluginHost.Sdk.Backends;
 using PluginHost.Sdk.Data;
 using PluginHost.Sdk.Protocol;
@@ -74,16 +73,7 @@ internal sealed class SamSegmenter : IDisposable
     {
         var path = await _data.GetLocalPathAsync(imageValue, taskId, project, cancellationToken).ConfigureAwait(false);
         var started = Stopwatch.GetTimestamp();
-        UprightImage image;
-        try
-        {
-            image = UprightImage.Load(path, _settings.MaxImagePixels);
-        }
-        catch (InvalidDataException ex)
-        {
-            throw new InvalidDataException($"Task {taskId}: cannot read the image '{imageValue}': {ex.Message}", ex);
-        }
-        using (image)
+        using (var image = ScaledInput.Load(path, _settings.MaxImagePixels, taskId, imageValue))
         {
             var embedding = _encoder.Encode(image);
             _metrics.Encoded(Stopwatch.GetElapsedTime(started));

@@ -1,13 +1,13 @@
-namespace PluginHost.Plugins.Ocr.Imaging;
+namespace PluginHost.Imaging;
 
 /// <summary>
-/// The last decoded images, up to a budget of pixels (one byte each, gray). An annotator draws box after box on the
+/// The last decoded images, up to a budget of pixels (one byte each for gray, four for RGBA, counted as pixels). An annotator draws box after box on the
 /// same image, and decoding a photo costs far more than reading one box (a 12 MP JPEG: ~200 ms against ~15 ms), so
 /// each box after the first skips the decode. Keyed by a hash of the file's bytes (read anyway to decode; hashing
 /// costs ~1 ms per MB), since write times say nothing here: the task-data cache touches its files on every hit, and
 /// a changed file must be decoded again. Images in use are freed only once their last user lets go.
 /// </summary>
-internal sealed class DecodedImageCache(long maxPixels) : IDisposable
+public sealed class DecodedImageCache(long maxPixels) : IDisposable
 {
     private readonly Lock _gate = new();
     private readonly LinkedList<Entry> _recent = new(); // most recent first
@@ -20,7 +20,7 @@ internal sealed class DecodedImageCache(long maxPixels) : IDisposable
 
     /// <summary>The decoded image of the file at <paramref name="path"/>, from the cache or from <paramref name="decode"/>
     /// (given the file's bytes).</summary>
-    public Lease Get(string path, Func<byte[], OcrImage> decode)
+    public Lease Get(string path, Func<byte[], DecodedImage> decode)
     {
         var bytes = File.ReadAllBytes(path);
         var key = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(bytes));
@@ -81,9 +81,9 @@ internal sealed class DecodedImageCache(long maxPixels) : IDisposable
         }
     }
 
-    internal sealed class Entry(OcrImage image)
+    internal sealed class Entry(DecodedImage image)
     {
-        public OcrImage Image { get; } = image;
+        public DecodedImage Image { get; } = image;
         public string Key { get; set; } = "";
         public int Users { get; set; }
         public bool Evicted { get; set; }
@@ -101,7 +101,7 @@ internal sealed class DecodedImageCache(long maxPixels) : IDisposable
             _entry = entry;
         }
 
-        public OcrImage Image => _entry.Image;
+        public DecodedImage Image => _entry.Image;
 
         public void Dispose() => _cache.Release(_entry);
     }

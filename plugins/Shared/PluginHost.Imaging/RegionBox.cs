@@ -1,22 +1,13 @@
 using System.Globalization;
+using SkiaSharp;
 
-namespace PluginHost.Plugins.Ocr.Imaging;
-
-/// <summary>An axis-aligned pixel rectangle (right and bottom exclusive), inside its image.</summary>
-internal readonly record struct PixelRect(int Left, int Top, int Width, int Height)
-{
-    public int Right => Left + Width;
-
-    public int Bottom => Top + Height;
-
-    public bool IsEmpty => Width <= 0 || Height <= 0;
-}
+namespace PluginHost.Imaging;
 
 /// <summary>
 /// A Label Studio rectangle in pixels of the upright image: top-left corner, size, and rotation in degrees clockwise
 /// about that corner (how the editor rotates boxes). Built from the region's percentages and the image size.
 /// </summary>
-internal readonly record struct RegionBox(double X, double Y, double Width, double Height, double Rotation)
+public readonly record struct RegionBox(double X, double Y, double Width, double Height, double Rotation)
 {
     /// <summary>How far a percentage may stray from a whole pixel and still count as that pixel (float noise).</summary>
     private const double Snap = 1e-6;
@@ -50,6 +41,15 @@ internal readonly record struct RegionBox(double X, double Y, double Width, doub
 
     /// <summary>The size of the upright crop of a rotated box, in whole pixels.</summary>
     public (int Width, int Height) CropSize => ((int)Math.Ceiling(Width - Snap), (int)Math.Ceiling(Height - Snap));
+
+    /// <summary>The four corners in pixels, clockwise from the top-left one (the rotation's pivot).</summary>
+    public SKPoint[] Corners()
+    {
+        var (sin, cos) = Math.SinCos(Rotation * Math.PI / 180);
+        var (x, y, w, h) = (X, Y, Width, Height);
+        SKPoint Turn(double u, double v) => new((float)(x + u * cos - v * sin), (float)(y + u * sin + v * cos));
+        return [Turn(0, 0), Turn(w, 0), Turn(w, h), Turn(0, h)];
+    }
 
     /// <summary>Whether any part of the box lies on the image (the corners of a rotated box, or its clipped area).</summary>
     public bool Touches(int imageWidth, int imageHeight)

@@ -1,11 +1,12 @@
-namespace PluginHost.Plugins.Segmentation.Imaging;
+namespace PluginHost.Imaging;
 
 /// <summary>
 /// Turns a binary mask into a polygon for <c>PolygonLabels</c>: the outer boundary of its largest 4-connected
 /// component, traced along pixel edges (so a filled rectangle of pixels gives exactly its four corners), then
-/// simplified with Douglas–Peucker.
+/// simplified with Douglas–Peucker (the tolerance in pixels). Masks of SAM, YOLO-seg and Grounded SAM
+/// all become polygons here.
 /// </summary>
-internal static class MaskOutline
+public static class MaskOutline
 {
     // Directions clockwise on screen (y down): east, south, west, north.
     private static readonly (int Dx, int Dy)[] Steps = [(1, 0), (0, 1), (-1, 0), (0, -1)];
@@ -78,7 +79,7 @@ internal static class MaskOutline
     }
 
     /// <summary>Douglas–Peucker on a closed outline: split at the two farthest-apart corners, simplify each half.</summary>
-    internal static IReadOnlyList<(double X, double Y)> Simplify(List<(double X, double Y)> closed, double tolerance)
+    public static IReadOnlyList<(double X, double Y)> Simplify(List<(double X, double Y)> closed, double tolerance)
     {
         if (closed.Count <= 4) return closed;
         var far = 0;
