@@ -11,7 +11,6 @@ using PluginHost.Sdk.Backends;
 using PluginHost.Sdk.Data;
 using PluginHost.Sdk.LabelConfigs;
 using PluginHost.Sdk.Protocol;
-using SkiaSharp;
 
 // Usage: dotnet run -c Release --project bench/PluginHost.DetectorBench [-- --quick]
 // Measures the detector backend end to end (local file → decode → letterbox → ONNX Runtime → NMS → regions)
@@ -139,22 +138,4 @@ static double Time(int n, Action<int> action)
 
 static double Percentile(List<double> sorted, double p) => sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p * sorted.Count) - 1)];
 
-static string WriteImage(string dir, int index)
-{
-    var random = new Random(index);
-    using var bitmap = new SKBitmap(640, 640);
-    using (var canvas = new SKCanvas(bitmap))
-    {
-        canvas.Clear(new SKColor((byte)random.Next(256), (byte)random.Next(256), (byte)random.Next(256)));
-        using var paint = new SKPaint { IsAntialias = true };
-        for (var i = 0; i < 30; i++)
-        {
-            paint.Color = new SKColor((byte)random.Next(256), (byte)random.Next(256), (byte)random.Next(256));
-            canvas.DrawCircle(random.Next(640), random.Next(640), random.Next(10, 120), paint);
-        }
-    }
-    using var data = SKImage.FromBitmap(bitmap).Encode(SKEncodedImageFormat.Jpeg, 90);
-    var name = $"img {index}.jpg";
-    File.WriteAllBytes(Path.Combine(dir, name), data.ToArray());
-    return "/data/local-files/?d=" + Uri.EscapeDataString(name);
-}
+static string WriteImage(string dir, int index) => PluginHost.Bench.BenchImages.WriteJpeg(dir, $"img {index}.jpg", index, 640, 640, discs: 30);

@@ -29,32 +29,12 @@ public sealed class GroundingSamBackend : ILabelStudioBackend, IBackendHealth, I
         SamSegmenter? sam = null;
         _metrics = new SegmentationMetrics(environment.Name, () => sam?.Cache.Bytes ?? 0);
         var problems = new List<string>();
-        try
-        {
-            _sam = sam = SamSegmenter.Load(_samSettings, environment, data, _metrics);
-        }
-        catch (ModelConfigurationException ex)
-        {
-            problems.Add(ex.Message);
-        }
-        try
-        {
-            _dino = GroundingDinoDetector.Load(dinoOptions.Value, environment, data, _metrics);
-        }
-        catch (ModelConfigurationException ex)
-        {
-            problems.Add(ex.Message);
-        }
-        if (problems.Count > 0)
-        {
-            HealthError = string.Join(" ", problems);
-            logger.LogError("The Grounding SAM backend {Name} is unhealthy: {Error}", environment.Name, HealthError);
-        }
-        else
-        {
-            Version = $"{_dino!.Version}+{_sam!.Version}";
-            logger.LogInformation("Grounding SAM backend {Name} ready, version {Version}", environment.Name, Version);
-        }
+        _sam = sam = ModelLoading.TryLoad(() => SamSegmenter.Load(_samSettings, environment, data, _metrics), logger, environment.Name, problems);
+        _dino = ModelLoading.TryLoad(() => GroundingDinoDetector.Load(dinoOptions.Value, environment, data, _metrics), logger, environment.Name, problems);
+        HealthError = ModelLoading.HealthError(problems);
+        if (_sam is null || _dino is null) return;
+        Version = $"{_dino.Version}+{_sam.Version}";
+        logger.LogInformation("Grounding SAM backend {Name} ready, version {Version}", environment.Name, Version);
     }
 
     public string? HealthError { get; }

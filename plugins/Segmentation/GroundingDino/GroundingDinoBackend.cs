@@ -20,17 +20,12 @@ public sealed class GroundingDinoBackend : ILabelStudioBackend, IBackendHealth, 
     public GroundingDinoBackend(IOptions<GroundingDinoSettings> options, ITaskDataResolver data, ILogger<GroundingDinoBackend> logger, BackendEnvironment environment)
     {
         _metrics = new SegmentationMetrics(environment.Name);
-        try
-        {
-            _dino = GroundingDinoDetector.Load(options.Value, environment, data, _metrics);
-            Version = _dino.Version;
-            logger.LogInformation("Grounding DINO backend {Name} ready, version {Version}", environment.Name, Version);
-        }
-        catch (ModelConfigurationException ex)
-        {
-            HealthError = ex.Message;
-            logger.LogError("The Grounding DINO backend {Name} is unhealthy: {Error}", environment.Name, ex.Message);
-        }
+        var problems = new List<string>();
+        _dino = ModelLoading.TryLoad(() => GroundingDinoDetector.Load(options.Value, environment, data, _metrics), logger, environment.Name, problems);
+        HealthError = ModelLoading.HealthError(problems);
+        if (_dino is null) return;
+        Version = _dino.Version;
+        logger.LogInformation("Grounding DINO backend {Name} ready, version {Version}", environment.Name, Version);
     }
 
     public string? HealthError { get; }

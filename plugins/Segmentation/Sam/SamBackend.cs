@@ -27,18 +27,13 @@ public sealed class SamBackend : ILabelStudioBackend, IBackendHealth, IDisposabl
         _settings = options.Value;
         SamSegmenter? sam = null;
         _metrics = new SegmentationMetrics(environment.Name, () => sam?.Cache.Bytes ?? 0);
-        try
-        {
-            _sam = sam = SamSegmenter.Load(_settings, environment, data, _metrics);
-            Version = _sam.Version;
-            _logger.LogInformation("SAM backend {Name} ready: encoder input {Size}, embedding cache {Megabytes} MB, version {Version}",
-                environment.Name, _sam.EncoderInputSize, _settings.EmbeddingCacheMegabytes, Version);
-        }
-        catch (ModelConfigurationException ex)
-        {
-            HealthError = ex.Message;
-            _logger.LogError("The SAM backend {Name} is unhealthy: {Error}", environment.Name, ex.Message);
-        }
+        var problems = new List<string>();
+        _sam = sam = ModelLoading.TryLoad(() => SamSegmenter.Load(_settings, environment, data, _metrics), logger, environment.Name, problems);
+        HealthError = ModelLoading.HealthError(problems);
+        if (_sam is null) return;
+        Version = _sam.Version;
+        _logger.LogInformation("SAM backend {Name} ready: encoder input {Size}, embedding cache {Megabytes} MB, version {Version}",
+            environment.Name, _sam.EncoderInputSize, _settings.EmbeddingCacheMegabytes, Version);
     }
 
     /// <summary>Null when both models are loaded; otherwise what is wrong (shown on /health, answered with 503).</summary>

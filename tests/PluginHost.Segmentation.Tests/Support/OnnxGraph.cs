@@ -1,5 +1,6 @@
 using Google.Protobuf;
 using Onnx;
+using DataType = Onnx.TensorProto.Types.DataType;
 
 namespace PluginHost.Segmentation.Tests.Support;
 
@@ -30,46 +31,28 @@ public sealed class OnnxGraph(string name)
         return this;
     }
 
-    public string Floats(long[] dims, params float[] values)
-    {
-        var t = new TensorProto { Name = $"const_f{_constants++}", DataType = (int)TensorProto.Types.DataType.Float };
-        t.Dims.AddRange(dims);
-        t.FloatData.AddRange(values);
-        _graph.Initializer.Add(t);
-        return t.Name;
-    }
+    public string Floats(long[] dims, params float[] values) => Constant(DataType.Float, dims, t => t.FloatData.AddRange(values));
 
     /// <summary>A float scalar (rank 0).</summary>
     public string Scalar(float value) => Floats([], value);
 
-    public string Int64s(params long[] values)
-    {
-        var t = new TensorProto { Name = $"const_i{_constants++}", DataType = (int)TensorProto.Types.DataType.Int64 };
-        t.Dims.Add(values.Length);
-        t.Int64Data.AddRange(values);
-        _graph.Initializer.Add(t);
-        return t.Name;
-    }
+    public string Int64s(params long[] values) => Int64sShaped([values.Length], values);
 
-    public string Int64sShaped(long[] dims, params long[] values)
-    {
-        var t = new TensorProto { Name = $"const_i{_constants++}", DataType = (int)TensorProto.Types.DataType.Int64 };
-        t.Dims.AddRange(dims);
-        t.Int64Data.AddRange(values);
-        _graph.Initializer.Add(t);
-        return t.Name;
-    }
+    public string Int64sShaped(long[] dims, params long[] values) => Constant(DataType.Int64, dims, t => t.Int64Data.AddRange(values));
 
     /// <summary>An int64 scalar (rank 0), e.g. a Gather index that drops the axis.</summary>
-    public string Int64Scalar(long value)
+    public string Int64Scalar(long value) => Int64sShaped([], value);
+
+    private string Constant(DataType type, long[] dims, Action<TensorProto> fill)
     {
-        var t = new TensorProto { Name = $"const_i{_constants++}", DataType = (int)TensorProto.Types.DataType.Int64 };
-        t.Int64Data.Add(value);
+        var t = new TensorProto { Name = $"const{_constants++}", DataType = (int)type };
+        t.Dims.AddRange(dims);
+        fill(t);
         _graph.Initializer.Add(t);
         return t.Name;
     }
 
-    /// <summary>Adds a node with one output named <paramref name="output"/>; attributes are ints, int lists or floats.</summary>
+    /// <summary>Adds a node with one output named <paramref name="output"/>; attributes are ints, int lists, floats or strings.</summary>
     public string Node(string op, string output, string[] inputs, params (string Name, object Value)[] attributes)
     {
         var node = new NodeProto { OpType = op, Name = output + "_" + op };
@@ -91,6 +74,10 @@ public sealed class OnnxGraph(string name)
                 case long[] list:
                     a.Type = AttributeProto.Types.AttributeType.Ints;
                     a.Ints.AddRange(list);
+                    break;
+                case string text:
+                    a.Type = AttributeProto.Types.AttributeType.String;
+                    a.S = ByteString.CopyFromUtf8(text);
                     break;
                 case float f:
                     a.Type = AttributeProto.Types.AttributeType.Float;
