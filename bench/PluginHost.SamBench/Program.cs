@@ -90,6 +90,22 @@ try
     Console.WriteLine($"Embedding cache: {sam.Cache.Count} images, {sam.Cache.Bytes / 1048576.0:0.00} MB counted ({sam.Cache.Bytes / (double)sam.Cache.Count / 1048576.0:0.00} MB per image); " +
         $"managed heap grew {(after - before) / 1048576.0 / firstClicks.Count:0.00} MB per image");
 
+    // Stages of a decoder-only click, one at a time: the decoder run (+ threshold) and the brush RLE of its mask.
+    var (embedding, _) = await sam.EmbedAsync(images[1], 1, ProjectRef.Default, CancellationToken.None);
+    var prompt = new SamPrompt([new PromptPoint(512, 430, true)], null);
+    var decodes = new List<double>();
+    var encodes = new List<double>();
+    for (var i = 0; i < (quick ? 10 : 30); i++)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var mask = sam.Segment(embedding, prompt);
+        decodes.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        started = Stopwatch.GetTimestamp();
+        PluginHost.Sdk.Predictions.BrushRle.EncodeMask(mask.Pixels, mask.Width, mask.Height);
+        encodes.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+    }
+    Console.WriteLine($"Decoder run + threshold alone: p50 {Percentile(decodes, 50):0.0} ms; brush RLE of the 1280×960 mask: p50 {Percentile(encodes, 50):0.00} ms");
+
     // 2. Decoder-only clicks: every image is cached; each annotator clicks on its own image, one click after another.
     var clicks = quick ? 20 : 60;
     Console.WriteLine();

@@ -46,6 +46,11 @@ public sealed class SamHttpTests
             ["TaskData:ApiKey"] = "",
         });
         Assert.Equal(200, (await host.GetAsync("/sam/health")).Status);
+        // One assembly, three folders: each serves the class named like its route; without models they are down.
+        var (_, hostHealth) = await host.GetAsync("/health");
+        var backends = hostHealth["backends"]!.AsArray().ToDictionary(b => (string)b!["name"]!, b => (string)b!["status"]!);
+        Assert.Equal(("UP", "DOWN", "DOWN"), (backends["sam"], backends["groundingdino"], backends["groundingsam"]));
+        Assert.Contains("DinoModelPath", (await host.GetAsync("/groundingdino/health")).Body.ToJsonString());
         var (setupStatus, _) = await host.PostAsync("/sam/setup", $$"""
             {"project":"7.1710967805","schema":{{Escape(Config)}},"hostname":"{{ls.Url}}","access_token":"{{ls.LegacyToken}}","extra_params":null}
             """);

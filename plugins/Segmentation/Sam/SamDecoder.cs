@@ -103,7 +103,7 @@ internal sealed class SamDecoder : IDisposable
         var plane = width * height;
         var logits = masks.GetTensorDataAsSpan<float>().Slice(best * plane, plane);
         var pixels = new byte[plane];
-        for (var p = 0; p < plane; p++) pixels[p] = logits[p] > maskThreshold ? (byte)1 : (byte)0;
+        for (var p = 0; p < plane; p++) pixels[p] = logits[p] > maskThreshold ? (byte)255 : (byte)0;
         return new SamMask(pixels, width, height, scores.Length > 0 ? Math.Clamp(scores[best], 0, 1) : 0);
     }
 
