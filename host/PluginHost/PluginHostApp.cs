@@ -3,6 +3,7 @@ using PluginHost.Backends;
 using PluginHost.Configuration;
 using PluginHost.Data;
 using PluginHost.Http;
+using PluginHost.Jobs;
 using PluginHost.Plugins;
 using PluginHost.Scripts;
 using PluginHost.State;
@@ -41,10 +42,12 @@ public static class PluginHostApp
         });
         AddPluginHost(builder.Services);
         builder.Services.AddTaskDataForBackends(builder.Configuration);
+        builder.Services.AddPredictionJobs();
 
         var app = builder.Build();
         app.UseMiddleware<JsonErrorMiddleware>();
         app.UseMiddleware<BasicAuthMiddleware>();
+        app.UseMiddleware<Jobs.Http.InteractiveTrafficMiddleware>();
         app.MapLabelStudioRoutes();
         return app;
     }

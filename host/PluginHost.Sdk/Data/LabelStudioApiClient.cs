@@ -26,6 +26,11 @@ public interface ILabelStudioApi
     /// <exception cref="LabelStudioApiException">The personal access token is expired or cannot be exchanged.</exception>
     /// <exception cref="HttpRequestException">The host is unreachable.</exception>
     Task<HttpResponseMessage> SendAsync(LabelStudioConnection connection, HttpMethod method, Uri target, CancellationToken cancellationToken);
+
+    /// <summary>As <see cref="SendAsync(LabelStudioConnection, HttpMethod, Uri, CancellationToken)"/>, with a body:
+    /// <paramref name="content"/> makes a fresh body for each send (a renewed token resends the request).</summary>
+    Task<HttpResponseMessage> SendAsync(LabelStudioConnection connection, HttpMethod method, Uri target, Func<HttpContent>? content,
+        CancellationToken cancellationToken);
 }
 
 /// <summary>The default <see cref="ILabelStudioApi"/>: one connection pool and one token cache per Label Studio and key.</summary>
@@ -55,7 +60,11 @@ public sealed class LabelStudioApiClient : ILabelStudioApi, IDisposable
         _http.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("PluginHost", "1.0"));
     }
 
-    public async Task<HttpResponseMessage> SendAsync(LabelStudioConnection connection, HttpMethod method, Uri target, CancellationToken cancellationToken)
+    public Task<HttpResponseMessage> SendAsync(LabelStudioConnection connection, HttpMethod method, Uri target, CancellationToken cancellationToken) =>
+        SendAsync(connection, method, target, null, cancellationToken);
+
+    public async Task<HttpResponseMessage> SendAsync(LabelStudioConnection connection, HttpMethod method, Uri target, Func<HttpContent>? content,
+        CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(connection);
         ArgumentNullException.ThrowIfNull(method);
@@ -70,7 +79,7 @@ public sealed class LabelStudioApiClient : ILabelStudioApi, IDisposable
             : null;
         for (var attempt = 0; ; attempt++)
         {
-            using var request = new HttpRequestMessage(method, target);
+            using var request = new HttpRequestMessage(method, target) { Content = content?.Invoke() };
             string? authorization = null;
             if (authenticator is not null)
             {

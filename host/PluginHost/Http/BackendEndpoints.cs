@@ -42,7 +42,8 @@ internal sealed class BackendEndpoints(
     public Task HostHealthAsync(HttpContext context)
     {
         var backends = registry.Slots.Select(Describe).ToList();
-        var body = new HostHealth("UP", "PluginHost", registry.Default?.Name, backends);
+        var jobs = context.RequestServices.GetService<Jobs.PredictionJobs>()?.All.Take(20).Select(j => j.Snapshot()).ToList();
+        var body = new HostHealth("UP", "PluginHost", registry.Default?.Name, backends, jobs is { Count: > 0 } ? jobs : null);
         return WriteAsync(context, StatusCodes.Status200OK, body);
     }
 

@@ -37,7 +37,9 @@ internal static class HostJson
 /// <summary>Every error: <c>{"status":404,"detail":"…"}</c>, as the Python SDK's envelope.</summary>
 public sealed record ApiError(int Status, string Detail, string? Backend = null, IReadOnlyList<string>? Diagnostics = null, string? Traceback = null);
 
-public sealed record HostHealth(string Status, string ModelClass, string? DefaultBackend, IReadOnlyList<BackendHealth> Backends);
+/// <summary><c>GET /health</c>: every backend, and the prediction jobs running or recently finished.</summary>
+public sealed record HostHealth(string Status, string ModelClass, string? DefaultBackend, IReadOnlyList<BackendHealth> Backends,
+    IReadOnlyList<Jobs.PredictionJobInfo>? Jobs = null);
 
 public sealed record BackendHealth(string Status, string ModelClass, string Name, string State, string? ModelVersion,
     string? Origin, DateTimeOffset? LoadedAt, string? Error, IReadOnlyList<string>? Diagnostics);
