@@ -113,6 +113,10 @@ internal sealed class BackendEndpoints(
         var projectState = state.For(slot.Name, project.Id);
         var labelConfig = request.LabelConfig is { Length: > 0 } xml ? Parse(xml, slot.Name) : StoredLabelConfig(projectState, slot.Name);
 
+        // A backend loaded without its model (IBackendHealth) is our fault, not the request's: 503 with the reason.
+        if (lease.Backend is IBackendHealth { HealthError: { } unusable })
+            throw new HttpError(StatusCodes.Status503ServiceUnavailable, $"Backend '{slot.Name}' is not usable: {unusable}", slot.Name);
+
         var generation = lease.Generation;
         ModelLease? model = generation.Models is { } models ? await models.AcquireAsync(project, context.RequestAborted) : null;
         try
