@@ -290,13 +290,9 @@ internal sealed class BackendEndpoints(
         }
         catch (BackendException ex)
         {
-            // The backend chose the status (e.g. 502: a service it calls failed) and a message fit for the client.
+            // The backend chose the status (502: a service it calls failed; 503: its model is missing) and a message fit for the client.
             slot.Metrics.RecordError();
             throw new HttpError(ex.StatusCode, ex.Message, slot.Name);
-        catch (BackendUnavailableException ex)
-        {
-            slot.Metrics.RecordError();
-            throw new HttpError(StatusCodes.Status503ServiceUnavailable, ex.Message, slot.Name);
         }
         catch (Exception ex) when (ex is not HttpError and not OperationCanceledException)
         {
