@@ -3,15 +3,17 @@ using System.Collections;
 namespace PluginHost.Logging;
 
 /// <summary>
-/// The logging scope of one request: its id, the backend it addresses and, once the body is read, the Label Studio
-/// project. Set as a request feature so the handler can fill in the project after the scope began; formatters read it
-/// when they write a line, so every line of the request carries all three.
+/// The logging scope of one request: its id, the backend it addresses (known once routing ran) and, once the body is
+/// read, the Label Studio project. Set as a request feature so the handler can fill in the project after the scope
+/// began; formatters read it when they write a line, so every line of the request carries all three.
 /// </summary>
-public sealed class RequestLogScope(string requestId, string? backend) : IReadOnlyList<KeyValuePair<string, object?>>
+public sealed class RequestLogScope(string requestId, Func<string?> backend) : IReadOnlyList<KeyValuePair<string, object?>>
 {
+    private string? _backend;
+
     public string RequestId { get; } = requestId;
 
-    public string? Backend { get; } = backend;
+    public string? Backend => _backend ??= backend();
 
     public string? Project { get; set; }
 

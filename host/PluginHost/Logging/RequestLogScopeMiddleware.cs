@@ -7,10 +7,11 @@ internal sealed class RequestLogScopeMiddleware(RequestDelegate next, BackendReg
 {
     public async Task InvokeAsync(HttpContext context)
     {
-        // Routing ran before this middleware: the backend is the route's {backend}, else the default backend's (bare routes).
-        var backend = context.Request.RouteValues.TryGetValue("backend", out var routed) ? routed as string
-            : context.GetEndpoint() is RouteEndpoint ? registry.Default?.Name : null;
-        var scope = new RequestLogScope(context.TraceIdentifier, backend);
+        // The scope opens before routing (so error logs carry it); the backend is read when a line is written: the
+        // route's {backend}, else the default backend's for a routed bare route.
+        var scope = new RequestLogScope(context.TraceIdentifier, () =>
+            context.Request.RouteValues.TryGetValue("backend", out var routed) ? routed as string
+            : context.GetEndpoint() is RouteEndpoint ? registry.Default?.Name : null);
         context.Features.Set(scope);
         using (logger.BeginScope(scope)) await next(context);
     }
