@@ -102,9 +102,6 @@ internal sealed class BackendEndpoints(
     {
         var slot = FindSlot(context);
         using var lease = Acquire(slot);
-        // Loaded but unusable (a model file missing or broken): say why with 503, as /health does.
-        if ((lease.Backend as IBackendHealth)?.HealthError is { } unhealthy)
-            throw new HttpError(StatusCodes.Status503ServiceUnavailable, unhealthy, slot.Name);
         var request = await ReadAsync(context, HostJson.Info<PredictRequest>());
         var tasks = request.Tasks ?? throw new HttpError(StatusCodes.Status400BadRequest, "The request has no 'tasks' list.", slot.Name);
         PredictRequestValidator.Validate(tasks, request.Params?.Context, slot.Name);
@@ -113,7 +110,8 @@ internal sealed class BackendEndpoints(
         var projectState = state.For(slot.Name, project.Id);
         var labelConfig = request.LabelConfig is { Length: > 0 } xml ? Parse(xml, slot.Name) : StoredLabelConfig(projectState, slot.Name);
 
-        // A backend loaded without its model (IBackendHealth) is our fault, not the request's: 503 with the reason.
+        // A backend loaded without its model (IBackendHealth) is our fault, not the request's: 503 with the reason, as
+        // /health says — after the request's own checks, so a malformed request is a 400 on every backend.
         if (lease.Backend is IBackendHealth { HealthError: { } unusable })
             throw new HttpError(StatusCodes.Status503ServiceUnavailable, $"Backend '{slot.Name}' is not usable: {unusable}", slot.Name);
 
