@@ -105,10 +105,6 @@ internal sealed class BackendEndpoints(
         var request = await ReadAsync(context, HostJson.Info<PredictRequest>());
         var tasks = request.Tasks ?? throw new HttpError(StatusCodes.Status400BadRequest, "The request has no 'tasks' list.", slot.Name);
         PredictRequestValidator.Validate(tasks, request.Params?.Context, slot.Name);
-        // Loaded but unusable (a model file missing or broken): after the request's own faults (400), say why with 503,
-        // as /health does.
-        if ((lease.Backend as IBackendHealth)?.HealthError is { } unhealthy)
-            throw new HttpError(StatusCodes.Status503ServiceUnavailable, unhealthy, slot.Name);
         var project = request.Project ?? (tasks.Count > 0 ? tasks[0].Project : null) ?? ProjectRef.Default;
         RequestLogScope.SetProject(context, project.Id);
         var projectState = state.For(slot.Name, project.Id);
