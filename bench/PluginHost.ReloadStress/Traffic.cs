@@ -35,12 +35,12 @@ internal static class Traffic
 
     private static string Escape(string s) => JsonSerializer.Serialize(s);
 
-    private static string Project(string config) => $$"""{"id":6,"title":"Stress","label_config":{{Escape(config)}}}""";
+    private static string Project(string config) => $$"""{"id":6,"title":"Stress","label_config":{{Escape(config)}} }""";
 
     public static string StartTraining(string config) => $$"""{"action":"START_TRAINING","project":{{Project(config)}}}""";
 
     private static string Predict(string text, string config) => $$"""
-        {"tasks":[{"id":1,"data":{"text":{{Escape(text)}}},"project":6}],"project":"6.1710967805","label_config":{{Escape(config)}},"params":{"context":null}}
+        {"tasks":[{"id":1,"data":{"text":{{Escape(text)}}},"project":6}],"project":"6.1710967805","label_config":{{Escape(config)}},"params":{"context":null} }
         """;
 
     /// <summary>The edited script: a trivial choices backend whose answer names its edit number.</summary>
@@ -69,7 +69,7 @@ internal static class Traffic
             var regions = spans.Select((s, i) =>
             {
                 var start = text.IndexOf(s.Word, StringComparison.Ordinal);
-                return $$"""{"id":"r{{id}}_{{i}}","from_name":"label","to_name":"text","type":"labels","origin":"manual","value":{"start":{{start}},"end":{{start + s.Word.Length}},"text":{{Escape(s.Word)}},"labels":["{{s.Label}}"]}}""";
+                return $$"""{"id":"r{{id}}_{{i}}","from_name":"label","to_name":"text","type":"labels","origin":"manual","value":{"start":{{start}},"end":{{start + s.Word.Length}},"text":{{Escape(s.Word)}},"labels":["{{s.Label}}"]} }""";
             });
             await PostCreatedAsync(http, "ner", id, text, $"[{string.Join(",", regions)}]", NerConfig);
         }
