@@ -281,6 +281,12 @@ internal sealed class BackendEndpoints(
             slot.Metrics.RecordError();
             throw new HttpError(StatusCodes.Status400BadRequest, $"Label config: {ex.Message}", slot.Name);
         }
+        catch (BackendException ex)
+        {
+            // The backend chose the status (e.g. 502: a service it calls failed) and a message fit for the client.
+            slot.Metrics.RecordError();
+            throw new HttpError(ex.StatusCode, ex.Message, slot.Name);
+        }
         catch (Exception ex) when (ex is not HttpError and not OperationCanceledException)
         {
             slot.Metrics.RecordError();
