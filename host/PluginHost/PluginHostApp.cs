@@ -38,6 +38,7 @@ public static class PluginHostApp
         {
             kestrel.AddServerHeader = false;
             kestrel.Limits.MaxRequestBodySize = settings.MaxRequestBodyBytes;
+            kestrel.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(settings.RequestHeadersTimeoutSeconds);
             kestrel.Listen(System.Net.IPAddress.Parse(settings.Host), settings.Port);
         });
         AddPluginHost(builder.Services);
@@ -46,6 +47,8 @@ public static class PluginHostApp
 
         var app = builder.Build();
         app.UseMiddleware<JsonErrorMiddleware>();
+        // Routing before auth: auth decides by the matched endpoint's metadata (webhook or not).
+        app.UseRouting();
         app.UseMiddleware<BasicAuthMiddleware>();
         app.UseMiddleware<Jobs.Http.InteractiveTrafficMiddleware>();
         app.MapLabelStudioRoutes();

@@ -53,6 +53,9 @@ public sealed class LabelStudioApiClient : ILabelStudioApi, IDisposable
             ConnectTimeout = TimeSpan.FromSeconds(10),
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
             UseCookies = false,
+            // Resolves, refuses non-public addresses (except Label Studio's origin and allowed hosts), then connects
+            // to exactly the checked addresses.
+            ConnectCallback = new NetworkGuard(options.Value).ConnectAsync,
         };
         if (!options.Value.VerifySsl) handler.SslOptions.RemoteCertificateValidationCallback = (_, _, _, _) => true;
         // Callers bound their own calls (a download, a pull) with their cancellation tokens.
@@ -80,6 +83,7 @@ public sealed class LabelStudioApiClient : ILabelStudioApi, IDisposable
         for (var attempt = 0; ; attempt++)
         {
             using var request = new HttpRequestMessage(method, target) { Content = content?.Invoke() };
+            if (connection.BaseUri is { } origin && TaskDataUrls.SameOrigin(target, origin)) NetworkGuard.MarkLabelStudioOrigin(request);
             string? authorization = null;
             if (authenticator is not null)
             {

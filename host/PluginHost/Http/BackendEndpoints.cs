@@ -34,7 +34,15 @@ internal sealed class BackendEndpoints(
         "PROJECT_UPDATED",
     };
 
+    /// <summary>The events the Python SDK's <c>/webhook</c> answers with 201 (its <c>TRAIN_EVENTS</c>).</summary>
+    private static readonly HashSet<string> PythonTrainingEvents = new(StringComparer.Ordinal)
+    {
+        "ANNOTATION_CREATED", "ANNOTATION_UPDATED", "ANNOTATION_DELETED", "START_TRAINING",
+    };
+
     private readonly TimeSpan _predictTimeout = TimeSpan.FromSeconds(options.Value.PredictTimeoutSeconds);
+    private readonly int _maxRegionsPerPrediction = options.Value.MaxRegionsPerPrediction;
+    private readonly long _maxResponseBytes = options.Value.MaxResponseBytes;
     private readonly ISetupObserver[] _setupObservers = setupObservers.ToArray();
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, ExtraParams> _extraParams = new(StringComparer.Ordinal);
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, ILogger> _loggers = new(StringComparer.OrdinalIgnoreCase);
@@ -94,6 +102,7 @@ internal sealed class BackendEndpoints(
         using var lease = Acquire(slot);
         var request = await ReadAsync(context, HostJson.Info<PredictRequest>());
         var tasks = request.Tasks ?? throw new HttpError(StatusCodes.Status400BadRequest, "The request has no 'tasks' list.", slot.Name);
+        PredictRequestValidator.Validate(tasks, request.Params?.Context, slot.Name);
         var project = request.Project ?? (tasks.Count > 0 ? tasks[0].Project : null) ?? ProjectRef.Default;
         var projectState = state.For(slot.Name, project.Id);
         var labelConfig = request.LabelConfig is { Length: > 0 } xml ? Parse(xml, slot.Name) : StoredLabelConfig(projectState, slot.Name);
@@ -123,7 +132,9 @@ internal sealed class BackendEndpoints(
                 throw new HttpError(StatusCodes.Status500InternalServerError,
                     $"Backend '{slot.Name}' returned {predictions.Count} predictions for {tasks.Count} tasks; Label Studio needs one per task, in order.", slot.Name);
             foreach (var prediction in predictions) prediction.ModelVersion ??= predictContext.ModelVersion;
-            await WriteAsync(context, StatusCodes.Status200OK, new PredictResponse { Results = predictions });
+            List<string>? warnings = null;
+            predictions = PredictionBounds.CapRegions(predictions, _maxRegionsPerPrediction, ref warnings);
+            await WriteBoundedAsync(context, new PredictResponse { Results = predictions, Warnings = warnings }, slot.Name);
         }
         finally
         {
@@ -143,7 +154,11 @@ internal sealed class BackendEndpoints(
         }
         if (lease.Generation.Trainable is null)
         {
-            await WriteAsync(context, StatusCodes.Status200OK, new StatusAnswer("ok", $"Backend '{slot.Name}' does not train; {action} ignored."));
+            // As the Python SDK's server: its four training events answer 201 on every backend, trainable or not.
+            var answered = PythonTrainingEvents.Contains(action)
+                ? new StatusAnswer("ok", $"Backend '{slot.Name}' does not train; {action} acknowledged.")
+                : new StatusAnswer("Unknown event", $"Backend '{slot.Name}' does not train; {action} ignored.");
+            await WriteAsync(context, PythonTrainingEvents.Contains(action) ? StatusCodes.Status201Created : StatusCodes.Status200OK, answered);
             return;
         }
         var answer = await training.OnWebhookAsync(lease.Generation, webhookEvent, context.RequestAborted);
@@ -262,10 +277,11 @@ internal sealed class BackendEndpoints(
             slot.Metrics.RecordError();
             throw new HttpError(StatusCodes.Status400BadRequest, $"Label config: {ex.Message}", slot.Name);
         }
-        catch (BackendUnavailableException ex)
+        catch (BackendException ex)
         {
+            // The backend chose the status (e.g. 502: a service it calls failed) and a message fit for the client.
             slot.Metrics.RecordError();
-            throw new HttpError(StatusCodes.Status503ServiceUnavailable, ex.Message, slot.Name);
+            throw new HttpError(ex.StatusCode, ex.Message, slot.Name);
         }
         catch (Exception ex) when (ex is not HttpError and not OperationCanceledException)
         {
@@ -325,8 +341,37 @@ internal sealed class BackendEndpoints(
     {
         if (context.Request.ContentLength == 0)
             throw new HttpError(StatusCodes.Status400BadRequest, "The request body is empty; a JSON object is expected.");
-        var body = await JsonSerializer.DeserializeAsync(context.Request.Body, info, context.RequestAborted);
+        T? body;
+        try
+        {
+            body = await JsonSerializer.DeserializeAsync(context.Request.Body, info, context.RequestAborted);
+        }
+        catch (IOException ex) when (ex is not BadHttpRequestException && !context.RequestAborted.IsCancellationRequested)
+        {
+            // Kestrel reports a malformed body framing (e.g. a chunk size of FFFFFFFFFFFFFFFF) as an IOException.
+            throw new HttpError(StatusCodes.Status400BadRequest, $"The request body could not be read: {ex.Message}");
+        }
         return body ?? throw new HttpError(StatusCodes.Status400BadRequest, "The request body is JSON null; a JSON object is expected.");
+    }
+
+    /// <summary>Writes a predict answer measured in memory first, so one past <c>MaxResponseBytes</c> becomes a clean JSON 500.</summary>
+    private async Task WriteBoundedAsync(HttpContext context, PredictResponse body, string backend)
+    {
+        using var buffer = new CappedBufferWriter(_maxResponseBytes);
+        try
+        {
+            await using var writer = new Utf8JsonWriter(buffer);
+            JsonSerializer.Serialize(writer, body, HostJson.Info<PredictResponse>());
+        }
+        catch (ResponseTooLargeException ex)
+        {
+            throw new HttpError(StatusCodes.Status500InternalServerError,
+                $"Backend '{backend}' answered more than {ex.Limit} bytes for {body.Results.Count} task(s) (MaxResponseBytes); send fewer tasks or raise the limit.", backend);
+        }
+        context.Response.StatusCode = StatusCodes.Status200OK;
+        context.Response.ContentType = "application/json";
+        context.Response.ContentLength = buffer.WrittenMemory.Length;
+        await context.Response.Body.WriteAsync(buffer.WrittenMemory, context.RequestAborted);
     }
 
     private static Task WriteAsync<T>(HttpContext context, int status, T body)

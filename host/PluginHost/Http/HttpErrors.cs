@@ -28,6 +28,8 @@ internal static class HttpErrors
     public static ApiError? FromRequestException(Exception exception) => exception switch
     {
         HttpError e => new ApiError(e.Status, e.Message, e.Backend, e.Diagnostics),
+        // A task pointed at the host's own network: the request's fault, named with the rule it broke.
+        BackendCallException e when TaskDataRefusal.Find(e.InnerException) is { } refused => new ApiError(StatusCodes.Status403Forbidden, refused.Message, e.Backend),
         BackendCallException => null,
         BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } =>
             new ApiError(StatusCodes.Status413PayloadTooLarge, "The request body is larger than the host accepts (MaxRequestBodyBytes)."),
@@ -70,6 +72,7 @@ internal sealed class JsonErrorMiddleware(RequestDelegate next, ILogger<JsonErro
             {
                 logger.LogWarning("Rejected {Method} {Path}: {Status} {Detail}", context.Request.Method, context.Request.Path, error.Status, error.Detail);
             }
+            if (!settings.Value.ExposeErrorDetails) error = ServerPathScrubber.Scrub(error);
             await HttpErrors.WriteAsync(context, error);
         }
     }

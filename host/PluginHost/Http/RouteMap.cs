@@ -24,7 +24,7 @@ internal static class RouteMap
     {
         app.MapPost($"{prefix}/setup", endpoints.SetupAsync);
         app.MapPost($"{prefix}/predict", endpoints.PredictAsync);
-        app.MapPost($"{prefix}/webhook", endpoints.WebhookAsync);
+        app.MapPost($"{prefix}/webhook", endpoints.WebhookAsync).WithMetadata(WebhookEndpointMetadata.Instance);
         app.MapPost($"{prefix}/train", endpoints.TrainAsync);
         app.MapGet($"{prefix}/versions", endpoints.VersionsAsync);
         app.MapPost($"{prefix}/versions/{{version}}/activate", endpoints.ActivateVersionAsync);

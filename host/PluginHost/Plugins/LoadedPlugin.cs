@@ -10,8 +10,9 @@ namespace PluginHost.Plugins;
 /// <summary>
 /// One version of a plugin folder loaded into its own unloadable load context, from a shadow copy. Every backend
 /// generation made from it holds a reference; when the last one is disposed the context unloads and the copy is
-/// deleted. The SDK, ONNX Runtime and the Microsoft.Extensions abstractions come from the host (one identity, one
-/// native copy); everything else, ML.NET included, is private to the plugin.
+/// deleted. Every assembly the host carries comes from the host (<c>PreferSharedTypes</c>): the SDK, ONNX Runtime (one
+/// native copy), the Microsoft.Extensions abstractions and ML.NET, which must never be loaded into a collectible
+/// context (docs/hardening.md, "The runtime crash"); everything else is private to the plugin.
 /// </summary>
 internal sealed class LoadedPlugin
 {
@@ -82,6 +83,7 @@ internal sealed class LoadedPlugin
     public void Release()
     {
         if (Interlocked.Decrement(ref _references) != 0) return;
+        if (AssemblyLoadContext.GetLoadContext(Assembly) is { } context) MlNetCaches.Forget(context);
         _loader.Dispose();
         _onUnloaded();
     }

@@ -44,6 +44,9 @@ public sealed class TrainingService(
 
             case "ANNOTATION_CREATED" or "ANNOTATION_UPDATED" or "ANNOTATIONS_CREATED":
             {
+                if (webhookEvent.Annotation is not { Count: > 0 } && webhookEvent.Annotations is not { Count: > 0 })
+                    return Task.FromResult(new TrainingAnswer(StatusCodes.Status201Created, "ok",
+                        Detail: $"The {action} webhook carries no 'annotation': nothing stored."));
                 var stored = StoreAnnotations(backend, project, webhookEvent);
                 if (settings.EveryNAnnotations <= 0)
                     return Task.FromResult(new TrainingAnswer(StatusCodes.Status201Created, "ok",
@@ -61,7 +64,9 @@ public sealed class TrainingService(
             {
                 var ids = (webhookEvent.Annotations ?? webhookEvent.Annotation ?? []).Select(a => a.Id).OfType<long>().ToList();
                 var deleted = annotations.Delete(project.Id, ids);
-                return Task.FromResult(new TrainingAnswer(StatusCodes.Status200OK, "ok", Detail: $"Removed {deleted} stored annotation(s)."));
+                // 201 like the Python SDK's server for its training events (ANNOTATION_DELETED; the bulk event is not one).
+                return Task.FromResult(new TrainingAnswer(action == "ANNOTATION_DELETED" ? StatusCodes.Status201Created : StatusCodes.Status200OK, "ok",
+                    Detail: $"Removed {deleted} stored annotation(s)."));
             }
 
             case "PROJECT_UPDATED":
