@@ -27,7 +27,7 @@ public sealed class BackendSlot(string name)
 
     public BackendStatus Status => _status;
 
-    public BackendMetrics Metrics { get; } = new();
+    public BackendMetrics Metrics { get; } = new(name);
 
     /// <summary>Leases the current generation, retrying if a swap retires it between the read and the lease.</summary>
     public bool TryAcquire(out BackendLease lease)

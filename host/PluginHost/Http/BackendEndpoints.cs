@@ -4,6 +4,7 @@ using System.Text.Json.Serialization.Metadata;
 using Microsoft.Extensions.Options;
 using PluginHost.Backends;
 using PluginHost.Configuration;
+using PluginHost.Logging;
 using PluginHost.Sdk.Backends;
 using PluginHost.Sdk.LabelConfigs;
 using PluginHost.Sdk.Predictions;
@@ -73,6 +74,7 @@ internal sealed class BackendEndpoints(
         using var lease = Acquire(slot);
         var request = await ReadAsync(context, HostJson.Info<SetupRequest>());
         var project = request.Project ?? ProjectRef.Default;
+        RequestLogScope.SetProject(context, project.Id);
         var projectState = state.For(slot.Name, project.Id);
         var labelConfig = request.Schema is { Length: > 0 } schema ? Parse(schema, slot.Name) : null;
         if (labelConfig is not null) await projectState.SetAsync(LabelConfigKey, labelConfig.Xml, context.RequestAborted);
@@ -104,6 +106,7 @@ internal sealed class BackendEndpoints(
         var tasks = request.Tasks ?? throw new HttpError(StatusCodes.Status400BadRequest, "The request has no 'tasks' list.", slot.Name);
         PredictRequestValidator.Validate(tasks, request.Params?.Context, slot.Name);
         var project = request.Project ?? (tasks.Count > 0 ? tasks[0].Project : null) ?? ProjectRef.Default;
+        RequestLogScope.SetProject(context, project.Id);
         var projectState = state.For(slot.Name, project.Id);
         var labelConfig = request.LabelConfig is { Length: > 0 } xml ? Parse(xml, slot.Name) : StoredLabelConfig(projectState, slot.Name);
 
@@ -147,6 +150,7 @@ internal sealed class BackendEndpoints(
         var slot = FindSlot(context);
         using var lease = Acquire(slot);
         var webhookEvent = await ReadAsync(context, HostJson.Info<WebhookEvent>());
+        RequestLogScope.SetProject(context, webhookEvent.Project?.Id);
         if (webhookEvent.Action is not { } action || !TrainingEvents.Contains(action))
         {
             await WriteAsync(context, StatusCodes.Status200OK, new StatusAnswer("Unknown event", $"'{webhookEvent.Action}' does not train this backend."));
@@ -326,7 +330,7 @@ internal sealed class BackendEndpoints(
     private ILogger LoggerFor(BackendSlot slot) =>
         _loggers.GetOrAdd(slot.Name, static (name, factory) => factory.CreateLogger($"PluginHost.Backend.{name}"), loggerFactory);
 
-    private static BackendHealth Describe(BackendSlot slot)
+    internal static BackendHealth Describe(BackendSlot slot)
     {
         var current = slot.Current;
         var status = slot.Status;

@@ -8,7 +8,7 @@ namespace PluginHost.Jobs;
 /// One running (or finished) prediction job: its definition, live counters, failures and state. Thread-safe; every
 /// change bumps <see cref="Version"/> and wakes <see cref="WaitForChangeAsync"/> (what server-sent events follow).
 /// </summary>
-public sealed class PredictionJob
+internal sealed class PredictionJob
 {
     private readonly object _gate = new();
     private readonly CancellationTokenSource _cancellation = new();

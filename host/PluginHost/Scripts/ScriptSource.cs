@@ -3,6 +3,7 @@ using System.Threading.Channels;
 using Microsoft.Extensions.Options;
 using PluginHost.Backends;
 using PluginHost.Configuration;
+using PluginHost.Metrics;
 
 namespace PluginHost.Scripts;
 
@@ -174,6 +175,7 @@ public sealed class ScriptSource : IHostedService, IAsyncDisposable
                 _configuration.GetSection($"Backends:{name}:Settings"), _configuration[$"Backends:{name}:Type"]);
             var generation = await ActivateAsync(definition, assembly, bundle.ShortVersion, Unload, cancellationToken);
             _registry.Publish(generation);
+            BackendInstruments.RecordLoad(name, "script", Stopwatch.GetElapsedTime(started));
             _logger.LogInformation("Script {Backend} ({File}) compiled in {CompileMs:0} ms, serving in {TotalMs:0} ms", name, file,
                 compilation.Elapsed.TotalMilliseconds, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         }

@@ -1,9 +1,11 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Text.Json;
 using PluginHost.Backends;
 using PluginHost.Sdk.Backends;
 using PluginHost.Sdk.LabelConfigs;
 using PluginHost.Sdk.Protocol;
+using PluginHost.Metrics;
 using PluginHost.State;
 
 namespace PluginHost.Training;
@@ -38,12 +40,15 @@ public sealed class ModelActivator(
                 var models = lease.Generation.Models
                     ?? throw new ModelActivationException($"Backend '{backend}' does not train; it has no model versions.");
                 ModelGeneration loaded;
+                var loading = Stopwatch.GetTimestamp();
                 try
                 {
                     loaded = await models.LoadAsync(project, new ActiveModel(version.Name, version.Directory), cancellationToken);
+                    TrainingInstruments.ModelLoad.Record(Stopwatch.GetElapsedTime(loading).TotalSeconds, TrainingInstruments.Backend(backend));
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
+                    TrainingInstruments.Activations.Add(1, TrainingInstruments.Backend(backend), TrainingInstruments.Outcome("failed"));
                     throw new ModelActivationException($"Version {version.Name} of {backend}/{project.Id} did not load: {ex.GetType().Name}: {ex.Message}", ex);
                 }
                 try
@@ -54,9 +59,11 @@ public sealed class ModelActivator(
                 catch
                 {
                     loaded.Retire();
+                    TrainingInstruments.Activations.Add(1, TrainingInstruments.Backend(backend), TrainingInstruments.Outcome("failed"));
                     throw;
                 }
                 models.Swap(project.Id, loaded);
+                TrainingInstruments.Activations.Add(1, TrainingInstruments.Backend(backend), TrainingInstruments.Outcome("ok"));
                 _logger.LogInformation("{Backend}/{Project} now serves {ModelVersion}", backend, project.Id, loaded.ModelVersion);
                 return loaded.ModelVersion;
             }

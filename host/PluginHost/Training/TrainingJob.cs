@@ -1,3 +1,4 @@
+using PluginHost.Metrics;
 using PluginHost.Sdk.Protocol;
 
 namespace PluginHost.Training;
@@ -37,6 +38,7 @@ public sealed class TrainingJob
         Trigger = trigger;
         CreatedAt = DateTimeOffset.UtcNow;
         _onChanged = onChanged;
+        TrainingInstruments.Queued.Add(1, TrainingInstruments.Backend(backend));
     }
 
     public string Id { get; }
@@ -73,6 +75,7 @@ public sealed class TrainingJob
             _state = TrainingJobStates.Running;
             _startedAt = DateTimeOffset.UtcNow;
         }
+        TrainingInstruments.Running.Add(1, TrainingInstruments.Backend(Backend));
         _onChanged(this);
     }
 
@@ -125,9 +128,11 @@ public sealed class TrainingJob
 
     private void Finish(string state, string? error, string? modelVersion)
     {
+        bool wasRunning;
         lock (_gate)
         {
             if (TrainingJobStates.IsFinished(_state)) return;
+            wasRunning = _state == TrainingJobStates.Running;
             _state = state;
             _stage = state;
             _error = error;
@@ -135,7 +140,18 @@ public sealed class TrainingJob
             if (state == TrainingJobStates.Succeeded) _progress = 1;
             _finishedAt = DateTimeOffset.UtcNow;
         }
+        RecordOutcome(state, wasRunning);
         _onChanged(this);
+    }
+
+    private void RecordOutcome(string state, bool wasRunning)
+    {
+        var backend = TrainingInstruments.Backend(Backend);
+        var outcome = TrainingInstruments.Outcome(state);
+        TrainingInstruments.Finished.Add(1, backend, outcome);
+        if (!wasRunning) return;
+        TrainingInstruments.Running.Add(-1, backend);
+        TrainingInstruments.Duration.Record((_finishedAt!.Value - _startedAt!.Value).TotalSeconds, backend, outcome);
     }
 }
 

@@ -78,6 +78,10 @@ public sealed class TrainingQueue
             return _lanes.TryGetValue((backend.ToLowerInvariant(), projectId), out var lane) ? (lane.Running, lane.Waiting) : (null, null);
     }
 
+    /// <summary>The jobs in memory (waiting, running and the last finished ones), newest first: for the status page.</summary>
+    public IReadOnlyList<TrainingJobInfo> RecentJobs() =>
+        _jobs.Values.Select(j => j.Snapshot()).OrderByDescending(j => j.CreatedAt).ToList();
+
     /// <summary>Cancels a waiting job at once, or asks a running one to stop. Null when the job is unknown.</summary>
     public TrainingJobInfo? Cancel(string backend, string id)
     {

@@ -16,7 +16,7 @@ namespace PluginHost.Jobs.LabelStudio;
 /// and broken connections, honouring <c>Retry-After</c>). A bulk import is not idempotent in Label Studio, so a retry
 /// after an answer that may have landed first asks which tasks still lack the prediction.
 /// </summary>
-public sealed class LabelStudioTasksApi(ILabelStudioApi api, ResiliencePipelineProvider<string> pipelines, IOptions<JobSettings> settings)
+internal sealed class LabelStudioTasksApi(ILabelStudioApi api, ResiliencePipelineProvider<string> pipelines, IOptions<JobSettings> settings)
 {
     private readonly ResiliencePipeline<HttpResponseMessage> _pipeline = pipelines.GetPipeline<HttpResponseMessage>(JobResilience.PipelineKey);
     private readonly int _pageSize = Math.Max(1, settings.Value.PageSize);
