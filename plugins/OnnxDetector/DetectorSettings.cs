@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.Extensions.Configuration;
+using PluginHost.Sdk.Backends;
 
 namespace PluginHost.Plugins.OnnxDetector;
 
@@ -8,6 +9,20 @@ internal sealed record DetectorSettings
 {
     /// <summary>The .onnx file: absolute, or relative to MODEL_DIR (then to the plugin folder).</summary>
     public string? ModelPath { get; init; }
+
+    /// <summary>Models per task (<c>detect</c>, <c>obb</c>, <c>segment</c>, <c>pose</c>, <c>classify</c>), used by controls of
+    /// that task without a <c>model_path</c> attribute; <see cref="ModelPath"/> serves the tasks not listed.</summary>
+    public IReadOnlyDictionary<YoloTask, string> Models { get; init; } = new Dictionary<YoloTask, string>();
+
+    /// <summary>Whether a control's <c>model_path</c> attribute may pick the model (the Python example's
+    /// <c>ALLOW_CUSTOM_MODEL_PATH</c>); relative paths resolve against MODEL_DIR.</summary>
+    public bool AllowCustomModelPath { get; init; } = true;
+
+    /// <summary>Pose: keypoints whose visibility is below this are left out; a control's <c>model_point_threshold</c> overrides it.</summary>
+    public double KeypointThreshold { get; init; } = 0.5;
+
+    /// <summary>Segmentation → polygons: Douglas–Peucker tolerance in model-input pixels (0 keeps every corner).</summary>
+    public double PolygonTolerance { get; init; } = 1.0;
 
     /// <summary>Minimum confidence; a control's <c>model_score_threshold</c> attribute overrides it.</summary>
     public double ScoreThreshold { get; init; } = 0.25;
@@ -42,6 +57,10 @@ internal sealed record DetectorSettings
         return new DetectorSettings
         {
             ModelPath = Blank(settings["ModelPath"]),
+            Models = ReadModels(settings),
+            AllowCustomModelPath = Bool(settings, "AllowCustomModelPath", defaults.AllowCustomModelPath),
+            KeypointThreshold = Double(settings, "KeypointThreshold", defaults.KeypointThreshold, 0, 1),
+            PolygonTolerance = Double(settings, "PolygonTolerance", defaults.PolygonTolerance, 0, 100),
             ScoreThreshold = Double(settings, "ScoreThreshold", defaults.ScoreThreshold, 0, 1),
             IouThreshold = Double(settings, "IouThreshold", defaults.IouThreshold, 0, 1),
             ClassNames = ReadClassNames(settings),
@@ -56,6 +75,26 @@ internal sealed record DetectorSettings
                 var other => throw new DetectorConfigurationException($"Setting 'OutputFormat' is '{other}'; use auto, yolov8 or yolov5."),
             },
         };
+    }
+
+    /// <summary><c>Models</c>: task name → model file.</summary>
+    private static Dictionary<YoloTask, string> ReadModels(IConfiguration settings)
+    {
+        var models = new Dictionary<YoloTask, string>();
+        foreach (var child in settings.GetSection("Models").GetChildren())
+        {
+            var task = YoloTasks.Parse(child.Key)
+                ?? throw new DetectorConfigurationException($"Setting 'Models:{child.Key}' names no task; use detect, obb, segment, pose or classify.");
+            if (Blank(child.Value) is { } path) models[task] = path;
+        }
+        return models;
+    }
+
+    private static bool Bool(IConfiguration settings, string key, bool fallback)
+    {
+        if (Blank(settings[key]) is not { } text) return fallback;
+        return bool.TryParse(text, out var value) ? value
+            : throw new DetectorConfigurationException($"Setting '{key}' is '{text}'; expected true or false.");
     }
 
     /// <summary>An array section (<c>["car","bus"]</c>) or one comma-separated string.</summary>
@@ -87,5 +126,5 @@ internal sealed record DetectorSettings
     }
 }
 
-/// <summary>The detector's settings or model are unusable; the message says which and why.</summary>
-public sealed class DetectorConfigurationException(string message, Exception? inner = null) : Exception(message, inner);
+/// <summary>The detector's settings or model are unusable; the message says which and why (the host answers 503).</summary>
+public sealed class DetectorConfigurationException(string message, Exception? inner = null) : BackendUnavailableException(message, inner);

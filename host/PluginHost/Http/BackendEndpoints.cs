@@ -110,7 +110,8 @@ internal sealed class BackendEndpoints(
         var projectState = state.For(slot.Name, project.Id);
         var labelConfig = request.LabelConfig is { Length: > 0 } xml ? Parse(xml, slot.Name) : StoredLabelConfig(projectState, slot.Name);
 
-        // A backend loaded without its model (IBackendHealth) is our fault, not the request's: 503 with the reason.
+        // A backend loaded without its model (IBackendHealth) is our fault, not the request's: 503 with the reason, as
+        // /health says — after the request's own checks, so a malformed request is a 400 on every backend.
         if (lease.Backend is IBackendHealth { HealthError: { } unusable })
             throw new HttpError(StatusCodes.Status503ServiceUnavailable, $"Backend '{slot.Name}' is not usable: {unusable}", slot.Name);
 
@@ -287,7 +288,7 @@ internal sealed class BackendEndpoints(
         }
         catch (BackendException ex)
         {
-            // The backend chose the status (e.g. 502: a service it calls failed) and a message fit for the client.
+            // The backend chose the status (502: a service it calls failed; 503: its model is missing) and a message fit for the client.
             slot.Metrics.RecordError();
             throw new HttpError(ex.StatusCode, ex.Message, slot.Name);
         }

@@ -37,14 +37,14 @@ public sealed class TrainingLoopTests
     {
         var (status, setup) = await host.PostAsync($"{Backend}/setup", Setup(SentimentConfig));
         Assert.Equal(200, status);
-        Assert.Equal("textclassifier-1.0.0", setup["model_version"]!.GetValue<string>());
+        Assert.Equal("textclassifier-2.0.0", setup["model_version"]!.GetValue<string>());
 
         // Before any training: a guess from the label names, never an error.
         var (_, cold) = await host.PostAsync($"{Backend}/predict", Predict(["This is a positive surprise", "no label word here"]));
         var coldResults = TrainingHost.Results(cold).ToList();
         Assert.Equal("Positive", TrainingHost.FirstChoice(coldResults[0]));
         Assert.Empty(coldResults[1]["result"]!.AsArray());
-        Assert.Equal("textclassifier-1.0.0", coldResults[0]["model_version"]!.GetValue<string>());
+        Assert.Equal("textclassifier-2.0.0", coldResults[0]["model_version"]!.GetValue<string>());
 
         // Annotations arrive one webhook at each, each acknowledged well within Label Studio's one second.
         for (var i = 0; i < Sentiment.Length; i++)
@@ -227,6 +227,6 @@ public sealed class TextClassifierCancellationTests
         Assert.Equal("cancelled", job["state"]!.GetValue<string>());
         Assert.True(cancelledAt.Elapsed < TimeSpan.FromSeconds(5), $"took {cancelledAt.Elapsed.TotalSeconds:F1} s to stop");
         var (_, versions) = await host.GetAsync("textclassifier/versions");
-        Assert.Equal(["textclassifier-1.0.0"], versions["versions"]!.AsArray().Select(v => v!.GetValue<string>()));
+        Assert.Equal(["textclassifier-2.0.0"], versions["versions"]!.AsArray().Select(v => v!.GetValue<string>()));
     }
 }

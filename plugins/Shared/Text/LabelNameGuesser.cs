@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace PluginHost.Plugins.TextClassifier;
+namespace PluginHost.Plugins.Text;
 
 /// <summary>
 /// The cold start before the first training, like the Python example that fits on the label names themselves: a
