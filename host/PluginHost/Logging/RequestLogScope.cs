@@ -9,11 +9,35 @@ namespace PluginHost.Logging;
 /// </summary>
 public sealed class RequestLogScope(string requestId, Func<string?> backend) : IReadOnlyList<KeyValuePair<string, object?>>
 {
+    private Func<string?>? _resolveBackend = backend;
     private string? _backend;
 
     public string RequestId { get; } = requestId;
 
-    public string? Backend => _backend ??= backend();
+    public string? Backend
+    {
+        get
+        {
+            try
+            {
+                if (_resolveBackend is { } resolve && (_backend = resolve()) is not null) _resolveBackend = null;
+            }
+            catch (ObjectDisposedException)
+            {
+                // Another thread logged just as the request ended: the line goes without the backend.
+                _resolveBackend = null;
+            }
+            return _backend;
+        }
+    }
+
+    /// <summary>Resolves the backend for good, while the request is alive: work the request started (a prediction job's
+    /// thread) keeps this scope and logs after the request's context is gone.</summary>
+    public void Freeze()
+    {
+        _ = Backend;
+        _resolveBackend = null;
+    }
 
     public string? Project { get; set; }
 

@@ -13,6 +13,16 @@ internal sealed class RequestLogScopeMiddleware(RequestDelegate next, BackendReg
             context.Request.RouteValues.TryGetValue("backend", out var routed) ? routed as string
             : context.GetEndpoint() is RouteEndpoint ? registry.Default?.Name : null);
         context.Features.Set(scope);
-        using (logger.BeginScope(scope)) await next(context);
+        using (logger.BeginScope(scope))
+        {
+            try
+            {
+                await next(context);
+            }
+            finally
+            {
+                scope.Freeze();
+            }
+        }
     }
 }
