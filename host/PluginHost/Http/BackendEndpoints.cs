@@ -66,7 +66,7 @@ internal sealed class BackendEndpoints(
         foreach (var observer in _setupObservers) await observer.OnSetupAsync(slot.Name, project, request, context.RequestAborted);
 
         var modelVersion = await ModelVersionAsync(lease.Generation, project, context.RequestAborted);
-        var setupContext = await contexts.CreateSetupContextAsync(slot.Name, project, request, modelVersion, context.RequestAborted);
+        var setupContext = await contexts.CreateSetupContextAsync(slot.Name, project, modelVersion, context.RequestAborted);
         await lease.Backend.SetupAsync(setupContext, context.RequestAborted);
         await WriteAsync(context, StatusCodes.Status200OK, new SetupAnswer(modelVersion));
     }

@@ -112,6 +112,7 @@ public sealed class PredictInvoker
                 throw new BackendCallException(call.Backend, ex);
             }
         }
+        // One prediction per task, in order, or none at all (docs/protocol.md §1.3, §6.1).
         var tasks = context.Tasks.Count;
         if (predictions.Count != 0 && predictions.Count != tasks)
             throw new BackendContractException(call.Backend,

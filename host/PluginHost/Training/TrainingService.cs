@@ -11,7 +11,7 @@ namespace PluginHost.Training;
 
 /// <summary>
 /// Turns Label Studio's training events into stored annotations and queued jobs, answering at once (Label Studio
-/// gives a webhook one second). Also watches <c>/setup</c>: a config whose labels differ from those the active version
+/// gives a webhook one second: docs/protocol.md §1.6, §6.9). Also watches <c>/setup</c>: a config whose labels differ from those the active version
 /// learned queues a clean retrain. Knows nothing of HTTP: refusals are <see cref="ClientRequestException"/>s.
 /// </summary>
 internal sealed class TrainingService(

@@ -46,6 +46,3 @@ public readonly record struct ImageSize
     /// <summary>Converts a pixel point to percentages of this image (not clipped).</summary>
     public (double X, double Y) PointToPercent(double x, double y) => (x * 100.0 / Width, y * 100.0 / Height);
 }
-
-/// <summary>A box in percent (0–100) of the original image: top-left corner, width and height.</summary>
-public readonly record struct PercentBox(double X, double Y, double Width, double Height);
