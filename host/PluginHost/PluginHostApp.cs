@@ -3,6 +3,7 @@ using PluginHost.Backends;
 using PluginHost.Configuration;
 using PluginHost.Data;
 using PluginHost.Http;
+using PluginHost.Jobs;
 using PluginHost.Plugins;
 using PluginHost.Scripts;
 using PluginHost.Invocation;
@@ -38,14 +39,19 @@ public static class PluginHostApp
         {
             kestrel.AddServerHeader = false;
             kestrel.Limits.MaxRequestBodySize = settings.MaxRequestBodyBytes;
+            kestrel.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(settings.RequestHeadersTimeoutSeconds);
             kestrel.Listen(System.Net.IPAddress.Parse(settings.Host), settings.Port);
         });
         AddPluginHost(builder.Services);
         builder.Services.AddTaskDataForBackends(builder.Configuration);
+        builder.Services.AddPredictionJobs();
 
         var app = builder.Build();
         app.UseMiddleware<JsonErrorMiddleware>();
+        // Routing before auth: auth decides by the matched endpoint's metadata (webhook or not).
+        app.UseRouting();
         app.UseMiddleware<BasicAuthMiddleware>();
+        app.UseMiddleware<Jobs.Http.InteractiveTrafficMiddleware>();
         app.MapLabelStudioRoutes();
         return app;
     }

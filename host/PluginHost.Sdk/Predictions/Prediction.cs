@@ -30,4 +30,8 @@ public sealed class Prediction
 internal sealed class PredictResponse
 {
     public required IReadOnlyList<Prediction> Results { get; init; }
+
+    /// <summary>What the host changed on the way out (e.g. regions dropped past a limit). Label Studio ignores it;
+    /// absent when there is nothing to say.</summary>
+    public IReadOnlyList<string>? Warnings { get; init; }
 }

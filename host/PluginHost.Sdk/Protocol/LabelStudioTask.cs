@@ -9,8 +9,10 @@ public sealed class LabelStudioTask
 {
     public long Id { get; init; }
 
-    /// <summary>The task data: keys are the <c>$variables</c> of the label config's object tags.</summary>
-    public Dictionary<string, JsonElement> Data { get; init; } = new();
+    /// <summary>The task data: keys are the <c>$variables</c> of the label config's object tags. Empty when the task has
+    /// no <c>data</c>; null only when it says <c>"data": null</c>, which the host refuses with 400 before any backend runs.</summary>
+    /// <remarks>A setter, not <c>init</c>: the source-generated deserializer would set a missing init-only property to null.</remarks>
+    public Dictionary<string, JsonElement> Data { get; set; } = new();
 
     public JsonElement? Meta { get; init; }
 

@@ -155,7 +155,9 @@ public sealed class ScriptSource : IHostedService, IAsyncDisposable
         var unloaded = 0;
         ValueTask Unload()
         {
-            if (Interlocked.Exchange(ref unloaded, 1) == 0) context.Unload();
+            if (Interlocked.Exchange(ref unloaded, 1) != 0) return ValueTask.CompletedTask;
+            Backends.MlNetCaches.Forget(context);
+            context.Unload();
             return ValueTask.CompletedTask;
         }
         try

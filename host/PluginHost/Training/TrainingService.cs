@@ -43,6 +43,8 @@ internal sealed class TrainingService(
 
             case WebhookEventKind.AnnotationsChanged:
             {
+                if (webhookEvent.Annotation is not { Count: > 0 } && webhookEvent.Annotations is not { Count: > 0 })
+                    return new TrainingAnswer(TrainingOutcome.Stored, "ok", Detail: $"The {action} webhook carries no 'annotation': nothing stored.");
                 var stored = await StoreAnnotationsAsync(backend, project, webhookEvent, cancellationToken);
                 if (settings.EveryNAnnotations <= 0)
                     return new TrainingAnswer(TrainingOutcome.Stored, "ok",
@@ -58,7 +60,9 @@ internal sealed class TrainingService(
             {
                 var ids = (webhookEvent.Annotations ?? webhookEvent.Annotation ?? []).Select(a => a.Id).OfType<long>().ToList();
                 var deleted = await annotations.DeleteAsync(project.Id, ids, cancellationToken);
-                return new TrainingAnswer(TrainingOutcome.Removed, "ok", Detail: $"Removed {deleted} stored annotation(s).");
+                // 201 like the Python SDK's server for its training events (ANNOTATION_DELETED; the bulk event is not one).
+                return new TrainingAnswer(WebhookEvents.PythonSdkAnswersCreated(action) ? TrainingOutcome.Acknowledged : TrainingOutcome.Removed, "ok",
+                    Detail: $"Removed {deleted} stored annotation(s).");
             }
 
             case WebhookEventKind.ProjectUpdated:

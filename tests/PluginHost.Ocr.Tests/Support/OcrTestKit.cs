@@ -43,6 +43,8 @@ public sealed class TaskData : IDisposable
             o.LabelStudioUrl = null;
             o.ApiKey = null;
             o.LocalFilesDocumentRoot = localFilesRoot;
+            // The fake servers run on loopback, standing in for remote hosts: let the network guard through to them.
+            o.AllowedHosts = ["127.0.0.1"];
             o.CacheDirectory = cacheDirectory;
         }).BuildServiceProvider();
     }
