@@ -48,8 +48,8 @@ try
     var watch = Stopwatch.StartNew();
     await Task.WhenAll(
         ReloadLoopAsync(stop.Token),
-        TrainLoopAsync("textclassifier", Traffic.SentimentConfig, stop.Token),
-        TrainLoopAsync("ner", Traffic.NerConfig, stop.Token),
+        TrainLoopAsync("textclassifier", Traffic.SentimentConfig, Traffic.SentimentProject, stop.Token),
+        TrainLoopAsync("ner", Traffic.NerConfig, Traffic.NerProject, stop.Token),
         PredictLoopAsync(stop.Token),
         PredictLoopAsync(stop.Token));
     report.Add($"PluginHost reload stress: {watch.Elapsed.TotalSeconds:0} s on {Environment.ProcessorCount} cores, a reload and a script edit every {period.TotalMilliseconds:0} ms");
@@ -73,17 +73,19 @@ async Task ReloadLoopAsync(CancellationToken cancellationToken)
     {
         File.SetLastWriteTimeUtc(dll, DateTime.UtcNow.AddSeconds(i));
         Interlocked.Increment(ref counters.Reloads);
-        await File.WriteAllTextAsync(script, Traffic.Script(i), CancellationToken.None);
+        // Saved as editors do (write aside, then rename), so the host never reads a half-written file.
+        await File.WriteAllTextAsync(script + ".tmp", Traffic.Script(i), CancellationToken.None);
+        File.Move(script + ".tmp", script, overwrite: true);
         Interlocked.Increment(ref counters.Edits);
         try { await Task.Delay(period, cancellationToken); } catch (OperationCanceledException) { }
     }
 }
 
-async Task TrainLoopAsync(string route, string config, CancellationToken cancellationToken)
+async Task TrainLoopAsync(string route, string config, int project, CancellationToken cancellationToken)
 {
     while (!cancellationToken.IsCancellationRequested)
     {
-        var (status, answer) = await PostAsync(http, $"{route}/webhook", Traffic.StartTraining(config));
+        var (status, answer) = await PostAsync(http, $"{route}/webhook", Traffic.StartTraining(config, project));
         if (status != 201 || answer?["job"] is not { } jobId)
         {
             counters.Fail(ref counters.JobsFailed, $"{route} START_TRAINING answered {status}: {answer?.ToJsonString()}");

@@ -29,18 +29,22 @@ internal static class Traffic
         ("Frank Black sold Adatum shares in Vienna.", [("Frank Black", "PER"), ("Adatum", "ORG"), ("Vienna", "LOC")]),
     ];
 
-    public static readonly string SentimentPredict = Predict("What a wonderful and great experience", SentimentConfig);
+    // One Label Studio project per trained backend: a project has one label config.
+    public const int SentimentProject = 6;
+    public const int NerProject = 7;
 
-    public static readonly string NerPredict = Predict("Grace Hall joined Contoso in Lisbon.", NerConfig);
+    public static readonly string SentimentPredict = Predict("What a wonderful and great experience", SentimentConfig, SentimentProject);
+
+    public static readonly string NerPredict = Predict("Grace Hall joined Contoso in Lisbon.", NerConfig, NerProject);
 
     private static string Escape(string s) => JsonSerializer.Serialize(s);
 
-    private static string Project(string config) => $$"""{"id":6,"title":"Stress","label_config":{{Escape(config)}} }""";
+    private static string Project(string config, int project) => $$"""{"id":{{project}},"title":"Stress","label_config":{{Escape(config)}} }""";
 
-    public static string StartTraining(string config) => $$"""{"action":"START_TRAINING","project":{{Project(config)}}}""";
+    public static string StartTraining(string config, int project) => $$"""{"action":"START_TRAINING","project":{{Project(config, project)}}}""";
 
-    private static string Predict(string text, string config) => $$"""
-        {"tasks":[{"id":1,"data":{"text":{{Escape(text)}}},"project":6}],"project":"6.1710967805","label_config":{{Escape(config)}},"params":{"context":null} }
+    private static string Predict(string text, string config, int project) => $$"""
+        {"tasks":[{"id":1,"data":{"text":{{Escape(text)}}},"project":{{project}}}],"project":"{{project}}.1710967805","label_config":{{Escape(config)}},"params":{"context":null} }
         """;
 
     /// <summary>The edited script: a trivial choices backend whose answer names its edit number.</summary>
@@ -61,7 +65,7 @@ internal static class Traffic
         {
             id++;
             var result = $$"""[{"value":{"choices":[{{Escape(label)}}]},"id":"r{{id}}","from_name":"sentiment","to_name":"text","type":"choices","origin":"manual"}]""";
-            await PostCreatedAsync(http, "textclassifier", id, text, result, SentimentConfig);
+            await PostCreatedAsync(http, "textclassifier", id, text, result, SentimentConfig, SentimentProject);
         }
         foreach (var (text, spans) in Entities)
         {
@@ -71,15 +75,15 @@ internal static class Traffic
                 var start = text.IndexOf(s.Word, StringComparison.Ordinal);
                 return $$"""{"id":"r{{id}}_{{i}}","from_name":"label","to_name":"text","type":"labels","origin":"manual","value":{"start":{{start}},"end":{{start + s.Word.Length}},"text":{{Escape(s.Word)}},"labels":["{{s.Label}}"]} }""";
             });
-            await PostCreatedAsync(http, "ner", id, text, $"[{string.Join(",", regions)}]", NerConfig);
+            await PostCreatedAsync(http, "ner", id, text, $"[{string.Join(",", regions)}]", NerConfig, NerProject);
         }
     }
 
-    private static async Task PostCreatedAsync(HttpClient http, string route, int id, string text, string result, string config)
+    private static async Task PostCreatedAsync(HttpClient http, string route, int id, string text, string result, string config, int project)
     {
         var body = $$"""
-            {"action":"ANNOTATION_CREATED","annotation":{"id":{{id}},"result":{{result}},"was_cancelled":false,"ground_truth":false,"task":{{id}},"project":6},
-             "task":{"id":{{id}},"data":{"text":{{Escape(text)}}},"project":6},"project":{{Project(config)}}}
+            {"action":"ANNOTATION_CREATED","annotation":{"id":{{id}},"result":{{result}},"was_cancelled":false,"ground_truth":false,"task":{{id}},"project":{{project}}},
+             "task":{"id":{{id}},"data":{"text":{{Escape(text)}}},"project":{{project}}},"project":{{Project(config, project)}}}
             """;
         using var response = await http.PostAsync($"{route}/webhook", new StringContent(body, Encoding.UTF8, "application/json"));
         if ((int)response.StatusCode != 201) throw new InvalidOperationException($"{route} webhook answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");

@@ -1,13 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text;
 using System.Text.Json;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace PluginHost.Tests.Shared;
 
@@ -27,7 +21,7 @@ public sealed record SeenRequest(string Method, string PathAndQuery, string? Aut
 /// </summary>
 public sealed class FakeLabelStudio : IAsyncDisposable
 {
-    private readonly WebApplication _app;
+    private LoopbackServer _server = null!;
     private readonly ConcurrentDictionary<string, byte> _validAccessTokens = new();
     private readonly Random _random = new(20261130);
     private int _refreshes;
@@ -35,10 +29,12 @@ public sealed class FakeLabelStudio : IAsyncDisposable
     private int _faults;
     private int _imports;
 
-    private FakeLabelStudio(WebApplication app) => _app = app;
+    private FakeLabelStudio()
+    {
+    }
 
     /// <summary>The base URL, without a trailing slash.</summary>
-    public string Url { get; private set; } = "";
+    public string Url => _server.Url;
 
     /// <summary>The base URL with a trailing slash.</summary>
     public Uri BaseAddress => new(Url + "/");
@@ -114,14 +110,8 @@ public sealed class FakeLabelStudio : IAsyncDisposable
 
     public static async Task<FakeLabelStudio> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseKestrel().UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
-        var fake = new FakeLabelStudio(app);
-        app.Run(fake.HandleAsync);
-        await app.StartAsync();
-        fake.Url = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        var fake = new FakeLabelStudio();
+        fake._server = await LoopbackServer.StartAsync(fake.HandleAsync);
         return fake;
     }
 
@@ -349,9 +339,5 @@ public sealed class FakeLabelStudio : IAsyncDisposable
         await http.Response.Body.WriteAsync(bytes);
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => _server.DisposeAsync();
 }

@@ -43,6 +43,8 @@ public sealed class BackendActivator(
         foreach (var optionsType in exportedTypes.Where(t => t.GetCustomAttribute<BackendSettingsAttribute>() is not null))
             ConfigureOptions(services, optionsType, definition.Settings);
 
+        foreach (var startupType in exportedTypes.Where(t => typeof(IPluginStartup).IsAssignableFrom(t) && t is { IsAbstract: false, IsInterface: false }))
+            ((IPluginStartup)Activator.CreateInstance(startupType)!).ConfigureServices(services, definition.Settings);
         var backendType = ChooseBackendType(definition, exportedTypes);
         services.AddSingleton(backendType);
         var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = false, ValidateScopes = false });

@@ -36,6 +36,8 @@ internal static class HttpErrors
         Training.ModelActivationException e => new ApiError(StatusCodes.Status409Conflict, e.Message, e.Backend),
         // A task pointed at the host's own network: the request's fault, named with the rule it broke.
         BackendCallException e when TaskDataRefusal.Find(e.InnerException) is { } refused => new ApiError(StatusCodes.Status403Forbidden, refused.Message, e.Backend),
+        // The backend chose the status (e.g. 502: a service it calls failed) and a message fit for the client.
+        BackendCallException { InnerException: Sdk.Backends.BackendException reported } e => new ApiError(reported.StatusCode, reported.Message, e.Backend),
         BackendCallException => null,
         BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } =>
             new ApiError(StatusCodes.Status413PayloadTooLarge, "The request body is larger than the host accepts (MaxRequestBodyBytes)."),

@@ -12,7 +12,7 @@ public sealed class JobRestartTests
     {
         const int tasks = 10_000;
         await using var fake = await JobKit.StartLabelStudioAsync(tasks);
-        // Slow enough that the kill lands mid-job (about 40 tasks per import round trip and 2 in flight).
+        // Slow enough that the kill lands mid-job (15 ms per Label Studio call, 100 tasks per import, 2 in flight).
         fake.Delay = TimeSpan.FromMilliseconds(15);
         var settings = new Dictionary<string, string>
         {
@@ -30,10 +30,10 @@ public sealed class JobRestartTests
         await using (var first = await HostProcess.StartAsync(settings))
         {
             using var client = new HttpClient { BaseAddress = first.BaseAddress };
-            using var started = await client.PostAsJsonAsync("textclassifier/jobs/predict", new { project = JobKit.Project, batch_size = 40 });
+            using var started = await client.PostAsJsonAsync("textclassifier/jobs/predict", new { project = JobKit.Project, batch_size = 100 });
             Assert.Equal(202, (int)started.StatusCode);
             id = (await started.Content.ReadFromJsonAsync<JsonNode>())!["job"]!.GetValue<string>();
-            var running = await PollAsync(client, id, j => j.Int("done") >= 1_500, first);
+            var running = await PollAsync(client, id, j => j.Int("done") >= 2_000, first);
             Assert.Equal("running", running["state"]!.GetValue<string>());
             first.Kill();
             doneAtKill = running.Int("done");
