@@ -79,7 +79,7 @@ internal sealed class JobEndpoints(PredictionJobs jobs, BackendEndpoints backend
         var backend = backends.FindSlot(context).Name;
         var id = (string)context.Request.RouteValues["id"]!;
         var prediction = await FindPredictionJobAsync(context);
-        if (prediction is null && training.GetJob(backend, id) is null)
+        if (prediction is null && await training.GetJobAsync(backend, id, context.RequestAborted) is null)
             throw new HttpError(StatusCodes.Status404NotFound, $"Backend '{backend}' has no job '{id}'.", backend);
 
         var response = context.Response;
@@ -127,7 +127,8 @@ internal sealed class JobEndpoints(PredictionJobs jobs, BackendEndpoints backend
 
     private (string Json, bool Finished) TrainingSnapshot(string backend, string id)
     {
-        var info = training.GetJob(backend, id);
+        // The embedded queue answers from memory (ValueTask completes at once); a cluster queue may go to its store.
+        var info = training.GetJobAsync(backend, id, CancellationToken.None).AsTask().GetAwaiter().GetResult();
         return info is null
             ? ("{}", true)
             : (JsonSerializer.Serialize(info, HostJson.Info<TrainingJobInfo>()), TrainingJobStates.IsFinished(info.State));
