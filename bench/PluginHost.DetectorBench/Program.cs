@@ -14,18 +14,31 @@ using PluginHost.Sdk.LabelConfigs;
 using PluginHost.Sdk.Protocol;
 using SkiaSharp;
 
-// Usage: dotnet run -c Release --project bench/PluginHost.DetectorBench [-- --quick]
+// Usage: dotnet run -c Release --project bench/PluginHost.DetectorBench [-- --quick] [-- --tasks]
 // Measures the detector backend end to end (local file → decode → letterbox → ONNX Runtime → NMS → regions)
-// on 640×640 JPEGs with a YOLOv8-sized synthetic model, then the stages alone.
+// on 640×640 JPEGs with a YOLOv8-sized synthetic model, then the stages alone. --tasks measures images/s for every
+// YOLO task (detect, obb, segment → polygons and brush, pose, classify) at batch 1 and 16 instead.
 var quick = args.Contains("--quick");
 var work = Directory.CreateTempSubdirectory("detector-bench-").FullName;
+if (args.Contains("--tasks"))
+{
+    try
+    {
+        await YoloTaskBench.RunAsync(work, quick);
+    }
+    finally
+    {
+        Directory.Delete(work, recursive: true);
+    }
+    return;
+}
 try
 {
     var modelPath = Path.Combine(work, "synthetic-yolov8.onnx");
     var modelBytes = SyntheticYolo.Build(dynamicBatch: true);
     File.WriteAllBytes(modelPath, modelBytes);
     var imageDir = Directory.CreateDirectory(Path.Combine(work, "images")).FullName;
-    var images = Enumerable.Range(0, 16).Select(i => WriteImage(imageDir, i)).ToArray();
+    var images = Enumerable.Range(0, 16).Select(i => YoloTaskBench.WriteImage(imageDir, i)).ToArray();
     Console.WriteLine($"Model: synthetic YOLOv8-shaped, {modelBytes.Length / 1e6:0.0} MB, input 640×640, output [1, 84, 8400]");
     Console.WriteLine($"Machine: {Environment.ProcessorCount} cores, .NET {Environment.Version}");
 
@@ -120,8 +133,11 @@ try
         var buffer = new float[3 * 640 * 640];
         var files = images.Select(i => Path.Combine(imageDir, TaskDataUrls(i))).ToArray();
         var prep = Time(quick ? 10 : 30, i => Letterbox.Prepare(files[i % files.Length], canvas, buffer));
-        var infer = Time(quick ? 5 : 15, _ => model.Run(buffer, 1, _ => 0));
-        var (raw, layout, candidates, classes, rowLength) = model.Run(buffer, 1, o => (o.Image(0).ToArray(), o.Layout, o.Candidates, o.Classes, o.RowLength));
+        var infer = Time(quick ? 5 : 15, _ => model.Run(buffer, 1).Dispose());
+        float[] raw;
+        YoloLayout layout;
+        int candidates, classes, rowLength;
+        using (var o = model.Run(buffer, 1)) (raw, layout, candidates, classes, rowLength) = (o.Image(0).ToArray(), o.Layout, o.Candidates, o.Classes, o.RowLength);
         var post = Time(quick ? 20 : 100, _ => YoloDecoder.Decode(raw, layout, candidates, classes, rowLength, 0.25f, 0.45f, 300, c => c < 4));
         Console.WriteLine($"Stages: decode+orient+letterbox {prep:0.0} ms/image; ONNX Runtime run {infer:0.0} ms/image; " +
             $"YOLO decode+NMS {post:0.00} ms/image");
@@ -143,23 +159,3 @@ static double Time(int n, Action<int> action)
 }
 
 static double Percentile(List<double> sorted, double p) => sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p * sorted.Count) - 1)];
-
-static string WriteImage(string dir, int index)
-{
-    var random = new Random(index);
-    using var bitmap = new SKBitmap(640, 640);
-    using (var canvas = new SKCanvas(bitmap))
-    {
-        canvas.Clear(new SKColor((byte)random.Next(256), (byte)random.Next(256), (byte)random.Next(256)));
-        using var paint = new SKPaint { IsAntialias = true };
-        for (var i = 0; i < 30; i++)
-        {
-            paint.Color = new SKColor((byte)random.Next(256), (byte)random.Next(256), (byte)random.Next(256));
-            canvas.DrawCircle(random.Next(640), random.Next(640), random.Next(10, 120), paint);
-        }
-    }
-    using var data = SKImage.FromBitmap(bitmap).Encode(SKEncodedImageFormat.Jpeg, 90);
-    var name = $"img {index}.jpg";
-    File.WriteAllBytes(Path.Combine(dir, name), data.ToArray());
-    return "/data/local-files/?d=" + Uri.EscapeDataString(name);
-}

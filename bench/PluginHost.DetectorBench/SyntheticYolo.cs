@@ -12,9 +12,11 @@ namespace PluginHost.DetectorBench;
 /// </summary>
 public static class SyntheticYolo
 {
-    public static byte[] Build(int size = 640, int classes = 80, bool dynamicBatch = false)
+    /// <param name="task">detect, segment (32 mask coefficients + [B, 32, S/4, S/4] prototypes), pose (17 keypoints),
+    /// obb (an angle channel) or classify (global pooling → [B, classes] softmax).</param>
+    public static byte[] Build(int size = 640, int classes = 80, bool dynamicBatch = false, string task = "detect")
     {
-        var g = new GraphProto { Name = "synthetic_yolov8" };
+        var g = new GraphProto { Name = "synthetic_yolov8_" + task };
         var random = new Random(42);
         g.Input.Add(Info("images", dynamicBatch ? null : 1, 3, size, size));
         var n = 0;
@@ -42,7 +44,7 @@ public static class SyntheticYolo
         }
 
         var x = Conv("images", 3, 16, 3, 2);
-        x = Conv(x, 16, 32, 3, 2);
+        var stride4 = x = Conv(x, 16, 32, 3, 2);
         x = Conv(x, 32, 32, 3, 1);
         x = Conv(x, 32, 64, 3, 2);
         x = Conv(x, 64, 64, 3, 1);
@@ -54,7 +56,9 @@ public static class SyntheticYolo
         x = Conv(x, 256, 256, 3, 1);
         var p5 = Conv(x, 256, 256, 3, 1);
 
-        var channels = 4 + classes;
+        if (task == "classify") return Classifier(g, p5, classes, dynamicBatch, random);
+        var extra = task switch { "segment" => 32, "pose" => 51, "obb" => 1, _ => 0 };
+        var channels = 4 + classes + extra;
         g.Initializer.Add(Longs("flat", [0, channels, -1]));
         var heads = new List<string>();
         foreach (var (feature, c) in new[] { (p3, 64), (p4, 128), (p5, 256) })
@@ -70,10 +74,10 @@ public static class SyntheticYolo
         // So the network's output is added (scaled down) to a planted, realistic prediction: ~8400 background anchors
         // with low scores, and 12 objects each seen by 6 neighbouring anchors with jittered boxes (NMS has work to do).
         var anchors = (size / 8) * (size / 8) + (size / 16) * (size / 16) + (size / 32) * (size / 32);
-        var (plantedBoxes, plantedLogits) = PlantedPrediction(anchors, classes, size, random);
+        var (plantedBoxes, plantedLogits, plantedExtras) = PlantedPrediction(anchors, classes, extra, task, size, random);
         g.Initializer.Add(Longs("box_start", [0]));
         g.Initializer.Add(Longs("box_end", [4]));
-        g.Initializer.Add(Longs("cls_end", [channels]));
+        g.Initializer.Add(Longs("cls_end", [4 + classes]));
         g.Initializer.Add(Longs("axis1", [1]));
         g.Node.Add(Node("Slice", ["raw", "box_start", "box_end", "axis1"], ["raw_box"]));
         g.Node.Add(Node("Slice", ["raw", "box_end", "cls_end", "axis1"], ["raw_cls"]));
@@ -85,11 +89,51 @@ public static class SyntheticYolo
         g.Node.Add(Node("Mul", ["raw_cls", "damp"], ["cls_delta"]));
         g.Node.Add(Node("Add", ["planted_logits", "cls_delta"], ["logits"]));
         g.Node.Add(Node("Sigmoid", ["logits"], ["scores"]));
-        g.Node.Add(Node("Concat", ["boxes", "scores"], ["output0"], ("axis", 1)));
+        string[] parts = ["boxes", "scores"];
+        if (extra > 0)
+        {
+            g.Initializer.Add(Longs("all_end", [channels]));
+            g.Node.Add(Node("Slice", ["raw", "cls_end", "all_end", "axis1"], ["raw_extra"]));
+            g.Initializer.Add(Tensor("planted_extras", [1, extra, anchors], plantedExtras));
+            g.Node.Add(Node("Mul", ["raw_extra", "damp"], ["extra_delta"]));
+            g.Node.Add(Node("Add", ["planted_extras", "extra_delta"], ["extras"]));
+            parts = [.. parts, "extras"];
+        }
+        g.Node.Add(Node("Concat", parts, ["output0"], ("axis", 1)));
         g.Output.Add(Info("output0", dynamicBatch ? null : 1, channels, anchors));
+        if (task == "segment")
+        {
+            // Prototypes at stride 4 from the early feature map, as the real -seg head's upsampled protos.
+            g.Node.Add(Node("Identity", [Conv(stride4, 32, 32, 1, 1, act: false)], ["output1"]));
+            g.Output.Add(Info("output1", dynamicBatch ? null : 1, 32, size / 4, size / 4));
+        }
+        return Finish(g, classes, task);
+    }
 
+    private static byte[] Classifier(GraphProto g, string features, int classes, bool dynamicBatch, Random random)
+    {
+        g.Node.Add(Node("GlobalAveragePool", [features], ["pooled"]));
+        g.Node.Add(Node("Flatten", ["pooled"], ["flat_features"], ("axis", 1)));
+        var w = new float[classes * 256];
+        for (var i = 0; i < w.Length; i++) w[i] = (random.NextSingle() * 2 - 1) * 0.1f;
+        g.Initializer.Add(Tensor("fc_w", [classes, 256], w));
+        g.Initializer.Add(Tensor("fc_b", [classes], new float[classes]));
+        var gemm = new NodeProto { OpType = "Gemm", Name = "fc" };
+        gemm.Input.AddRange(["flat_features", "fc_w", "fc_b"]);
+        gemm.Output.Add("logits");
+        gemm.Attribute.Add(new AttributeProto { Name = "transB", Type = AttributeProto.Types.AttributeType.Int, I = 1 });
+        g.Node.Add(gemm);
+        g.Node.Add(Node("Softmax", ["logits"], ["output0"], ("axis", 1)));
+        g.Output.Add(Info("output0", dynamicBatch ? null : 1, classes));
+        return Finish(g, classes, "classify");
+    }
+
+    private static byte[] Finish(GraphProto g, int classes, string task)
+    {
         var model = new ModelProto { IrVersion = 8, ProducerName = "PluginHost.DetectorBench", Graph = g };
         model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = 13 });
+        model.MetadataProps.Add(new StringStringEntryProto { Key = "task", Value = task });
+        if (task == "pose") model.MetadataProps.Add(new StringStringEntryProto { Key = "kpt_shape", Value = "[17, 3]" });
         model.MetadataProps.Add(new StringStringEntryProto
         {
             Key = "names",
@@ -98,10 +142,12 @@ public static class SyntheticYolo
         return model.ToByteArray();
     }
 
-    private static (float[] Boxes, float[] Logits) PlantedPrediction(int anchors, int classes, int size, Random random)
+    private static (float[] Boxes, float[] Logits, float[] Extras) PlantedPrediction(int anchors, int classes, int extra, string task, int size, Random random)
     {
         var boxes = new float[4 * anchors];
         var logits = new float[classes * anchors];
+        var extras = new float[extra * anchors];
+        for (var i = 0; i < extras.Length; i++) extras[i] = task == "pose" && i / anchors % 3 != 2 ? random.NextSingle() * size : random.NextSingle() * 2 - 1;
         for (var i = 0; i < anchors; i++)
         {
             boxes[i] = random.NextSingle() * size;
@@ -114,7 +160,7 @@ public static class SyntheticYolo
         {
             float cx = 50 + random.NextSingle() * (size - 100), cy = 50 + random.NextSingle() * (size - 100);
             float w = 30 + random.NextSingle() * 150, h = 30 + random.NextSingle() * 150;
-            var cls = o % 4;
+            var cls = o % Math.Min(4, classes);
             var first = random.Next(anchors - 6);
             for (var k = 0; k < 6; k++)
             {
@@ -126,7 +172,7 @@ public static class SyntheticYolo
                 logits[cls * anchors + i] = random.NextSingle() * 4 - 0.5f;
             }
         }
-        return (boxes, logits);
+        return (boxes, logits, extras);
     }
 
     private static ValueInfoProto Info(string name, long? batch, params long[] dims)

@@ -20,7 +20,14 @@ using PluginHost.Sdk.Protocol;
 // throughput through the backend API; with --http, training and /predict throughput through a real host. Usage:
 //   dotnet run -c Release --project bench/PluginHost.NerBench [-- --train 2000 --test 500 --seed 7 --skip-compare]
 //   DOTNET_gcServer=1 dotnet run -c Release --project bench/PluginHost.NerBench -- --http [--seconds 10]
+//   dotnet run -c Release --project bench/PluginHost.NerBench -- --brown     (real text: names in the Brown Corpus)
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
+if (args.Contains("--brown"))
+{
+    // Real text: names in the hand-tagged Brown Corpus, held-out documents.
+    await PluginHost.NerBench.BrownNames.RunAsync(1500, 2000);
+    return;
+}
 var arguments = Args.Parse(args);
 var (train, test) = SyntheticNerCorpus.Generate(arguments.Train, arguments.Test, arguments.Seed);
 var labels = SyntheticNerCorpus.Labels;

@@ -13,10 +13,26 @@ using PluginHost.Sdk.Data;
 using PluginHost.Sdk.LabelConfigs;
 using PluginHost.Sdk.Protocol;
 
-// Usage: dotnet run -c Release --project bench/PluginHost.OcrBench [-- --quick] [--openmp-limit N]
+// Usage: dotnet run -c Release --project bench/PluginHost.OcrBench [-- --quick] [--openmp-limit N] [--compare]
 // Measures the ocr backend end to end (local file → decode → crop → Tesseract → regions) on a rendered 1000×1400
 // page of 40 lines: one drawn line box (interactive), the whole page (batch), and the stages alone.
 var quick = args.Contains("--quick");
+if (args.Contains("--compare"))
+{
+    // PP-OCR against Tesseract on rendered and damaged pages: dotnet run -c Release --project bench/PluginHost.OcrBench -- --compare
+    var compareWork = Directory.CreateTempSubdirectory("ocr-compare-").FullName;
+    try
+    {
+        var models = typeof(Program).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyMetadataAttribute), false)
+            .Cast<System.Reflection.AssemblyMetadataAttribute>().Single(a => a.Key == "PpOcrModels").Value!;
+        await PluginHost.OcrBench.OcrComparison.RunAsync(compareWork, models, quick, args.Contains("--verbose"));
+    }
+    finally
+    {
+        Directory.Delete(compareWork, recursive: true);
+    }
+    return;
+}
 var ompIndex = Array.IndexOf(args, "--openmp-limit");
 var ompLimit = ompIndex >= 0 ? int.Parse(args[ompIndex + 1]) : 1;
 var work = Directory.CreateTempSubdirectory("ocr-bench-").FullName;

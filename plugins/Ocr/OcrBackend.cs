@@ -157,15 +157,7 @@ public sealed class OcrBackend : ILabelStudioBackend, IDisposable
                 found[w] = PageRegions(items, target, image.Image.Width, image.Image.Height);
             }).ConfigureAwait(false);
 
-        var predictions = new Prediction[context.Tasks.Count];
-        foreach (var perTask in Enumerable.Range(0, work.Count).GroupBy(w => work[w].Index))
-        {
-            var regions = perTask.SelectMany(w => found[w]).ToList();
-            var scores = regions.Where(r => r.Type == "textarea").Select(r => r.Score ?? 0).ToList();
-            predictions[perTask.Key] = new Prediction(regions, scores.Count == 0 ? 0 : Math.Round(scores.Average(), 4));
-        }
-        for (var t = 0; t < predictions.Length; t++) predictions[t] ??= Prediction.Empty();
-        return predictions;
+        return OcrControls.PagePredictions(context.Tasks.Count, [.. work.Select(w => w.Index)], found);
     }
 
     private List<Region> PageRegions(List<OcrItem> items, PageTarget target, int width, int height)

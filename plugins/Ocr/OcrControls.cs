@@ -1,4 +1,5 @@
 using PluginHost.Sdk.LabelConfigs;
+using PluginHost.Sdk.Predictions;
 
 namespace PluginHost.Plugins.Ocr;
 
@@ -32,31 +33,63 @@ internal static class OcrControls
             $"The label config has no <TextArea perRegion=\"true\" toName=\"{image.Name}\"> for the recognised text of image '{image.Name}'.");
     }
 
-    /// <summary>Every image the config can pre-annotate whole: it has a TextArea and a rectangle control.</summary>
-    public static IReadOnlyList<PageTarget> PageTargets(LabelConfig config, string? preferredLabel)
+    /// <summary>One prediction per task from the regions read per (task, page target) — <paramref name="taskOfWork"/>
+    /// gives each work item's task index — scored by the mean transcription score; tasks without work get an empty one.</summary>
+    public static IReadOnlyList<Prediction> PagePredictions(int taskCount, IReadOnlyList<int> taskOfWork, IReadOnlyList<Region>[] found)
     {
+        var predictions = new Prediction[taskCount];
+        foreach (var perTask in Enumerable.Range(0, taskOfWork.Count).GroupBy(w => taskOfWork[w]))
+        {
+            var regions = perTask.SelectMany(w => found[w]).ToList();
+            var scores = regions.Where(r => r.Type == "textarea").Select(r => r.Score ?? 0).ToList();
+            predictions[perTask.Key] = new Prediction(regions, scores.Count == 0 ? 0 : Math.Round(scores.Average(), 4));
+        }
+        for (var t = 0; t < predictions.Length; t++) predictions[t] ??= Prediction.Empty();
+        return predictions;
+    }
+
+    /// <summary>The tag of a control type as a label config writes it (<c>rectanglelabels</c> → <c>&lt;RectangleLabels&gt;</c>).</summary>
+    private static string Tag(string type) => type switch
+    {
+        "rectangle" => "<Rectangle>",
+        "rectanglelabels" => "<RectangleLabels>",
+        "polygon" => "<Polygon>",
+        "polygonlabels" => "<PolygonLabels>",
+        _ => $"<{type}>",
+    };
+
+    /// <summary>Rectangles only: Tesseract reports axis-aligned boxes.</summary>
+    public static readonly string[] RectangleShapes = ["rectangle", "rectanglelabels"];
+
+    /// <summary>Every image the config can pre-annotate whole: it has a TextArea and a shape control, the first of
+    /// <paramref name="shapeTypes"/> (control types in order of preference) that it has.</summary>
+    public static IReadOnlyList<PageTarget> PageTargets(LabelConfig config, string? preferredLabel, IReadOnlyList<string>? shapeTypes = null)
+    {
+        shapeTypes ??= RectangleShapes;
         var targets = new List<PageTarget>();
         foreach (var image in config.Objects.Where(o => o.Type == "image"))
         {
             var linked = config.Controls.Where(c => c.ToNames.Contains(image.Name, StringComparer.Ordinal)).ToList();
             if (!linked.Any(c => c.Type == "textarea")) continue;
-            // A plain <Rectangle> needs no label; <RectangleLabels> gets the configured label, a "Text" one, or its first.
-            var shape = linked.FirstOrDefault(c => c.Type == "rectangle")
-                ?? linked.FirstOrDefault(c => c.Type == "rectanglelabels" && c.LabelValues.Count > 0);
+            // A plain <Rectangle>/<Polygon> needs no label; a *Labels control gets the configured label, a "Text" one, or its first.
+            var shape = shapeTypes
+                .Select(type => linked.FirstOrDefault(c => c.Type == type && (!type.EndsWith("labels", StringComparison.Ordinal) || c.LabelValues.Count > 0)))
+                .FirstOrDefault(c => c is not null);
             if (shape is null) continue;
             string? label = null;
-            if (shape.Type == "rectanglelabels")
+            if (shape.Type.EndsWith("labels", StringComparison.Ordinal))
             {
                 label = preferredLabel is not null
                     ? shape.HasLabel(preferredLabel) ? preferredLabel
-                        : throw new LabelConfigException($"The BatchLabel setting is '{preferredLabel}', which is not a label of <RectangleLabels name=\"{shape.Name}\">.")
+                        : throw new LabelConfigException($"The BatchLabel setting is '{preferredLabel}', which is not a label of <{shape.Tag} name=\"{shape.Name}\">.")
                     : shape.LabelMap.Map("Text") ?? shape.LabelValues[0];
             }
             targets.Add(new PageTarget(image, shape, TextAreaFor(config, image), label));
         }
         if (targets.Count == 0)
             throw new LabelConfigException(
-                "The label config has no <Image> with both a <Rectangle> (or <RectangleLabels>) and a <TextArea perRegion=\"true\">: the OCR backend pre-annotates text lines as boxes with their transcription.");
+                $"The label config has no <Image> with both a shape control ({string.Join(" or ", shapeTypes.Select(Tag))}) and a <TextArea perRegion=\"true\">: " +
+                "the OCR backend pre-annotates text lines as shapes with their transcription.");
         return targets;
     }
 }

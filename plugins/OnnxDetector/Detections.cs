@@ -2,8 +2,9 @@ using System.Buffers;
 
 namespace PluginHost.Plugins.OnnxDetector;
 
-/// <summary>A box in model-input pixels (corners), its class and confidence.</summary>
-internal readonly record struct Detection(float X1, float Y1, float X2, float Y2, int ClassId, float Score)
+/// <summary>A box in model-input pixels (corners), its class and confidence, and which candidate of the output it is
+/// (to read its mask coefficients or keypoints).</summary>
+internal readonly record struct Detection(float X1, float Y1, float X2, float Y2, int ClassId, float Score, int Index = -1)
 {
     public float Area => Math.Max(0, X2 - X1) * Math.Max(0, Y2 - Y1);
 
@@ -27,6 +28,9 @@ internal static class YoloDecoder
     private const int MaxNmsCandidates = 30_000;
 
     /// <param name="rowLength">Floats per candidate in the row layout (5 + classes, or more with extra heads).</param>
+    public static List<Detection> Decode(YoloOutputs output, int image, float scoreThreshold, float iouThreshold, int maxDetections, Func<int, bool> wantClass) =>
+        Decode(output.Image(image), output.Layout, output.Candidates, output.Classes, output.RowLength, scoreThreshold, iouThreshold, maxDetections, wantClass);
+
     public static List<Detection> Decode(ReadOnlySpan<float> image, YoloLayout layout, int candidates, int classes, int rowLength,
         float scoreThreshold, float iouThreshold, int maxDetections, Func<int, bool> wantClass)
     {
@@ -61,7 +65,7 @@ internal static class YoloDecoder
             {
                 var score = bestScore[i];
                 if (!(score >= threshold) || !wantClass(bestClass[i])) continue; // NaN never passes
-                found.Add(FromCenter(data[i], data[n + i], data[2 * n + i], data[3 * n + i], bestClass[i], score));
+                found.Add(FromCenter(data[i], data[n + i], data[2 * n + i], data[3 * n + i], bestClass[i], score, i));
             }
         }
         finally
@@ -84,12 +88,12 @@ internal static class YoloDecoder
                 if (row[5 + c] > row[5 + best]) best = c;
             var score = objectness * row[5 + best];
             if (!(score >= threshold) || !wantClass(best)) continue;
-            found.Add(FromCenter(row[0], row[1], row[2], row[3], best, score));
+            found.Add(FromCenter(row[0], row[1], row[2], row[3], best, score, i));
         }
     }
 
-    private static Detection FromCenter(float cx, float cy, float w, float h, int classId, float score) =>
-        new(cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2, classId, score);
+    private static Detection FromCenter(float cx, float cy, float w, float h, int classId, float score, int index) =>
+        new(cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2, classId, score, index);
 
     /// <summary>Greedy NMS per class: highest score first, drop same-class boxes overlapping a kept one above the IoU.</summary>
     internal static List<Detection> NonMaxSuppression(List<Detection> candidates, float iouThreshold, int maxDetections)

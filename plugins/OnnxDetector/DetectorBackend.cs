@@ -5,25 +5,26 @@ using Microsoft.Extensions.Options;
 using PluginHost.Imaging;
 using PluginHost.Sdk.Backends;
 using PluginHost.Sdk.Data;
-using PluginHost.Sdk.LabelConfigs;
 using PluginHost.Sdk.Predictions;
 using SkiaSharp;
 
 namespace PluginHost.Plugins.OnnxDetector;
 
 /// <summary>
-/// The <c>detector</c> backend: <c>RectangleLabels</c> on <c>Image</c> from a YOLO-family ONNX model
-/// (<c>[1, 4+C, N]</c> YOLOv8/11 or <c>[1, N, 5+C]</c> YOLOv5 outputs). The model loads once, in the constructor;
-/// a missing or invalid model leaves the backend loaded but unhealthy (<see cref="HealthError"/>), and every predict
-/// fails with that message.
+/// The <c>detector</c> (and <c>yolo</c>) backend: the YOLO task family on ONNX Runtime, as the Python SDK's <c>yolo</c>
+/// example — the control tag picks the task (<c>RectangleLabels</c> boxes or oriented boxes, <c>PolygonLabels</c> and
+/// <c>BrushLabels</c> instance masks, <c>KeyPointLabels</c> pose, <c>Choices</c> classification) and its
+/// <c>model_path</c> attribute or the settings pick the model. Models load once (configured ones in the constructor;
+/// a missing or invalid one leaves the backend loaded but unhealthy, <see cref="HealthError"/>); images of one model
+/// run together in batches when its batch axis is dynamic.
 /// </summary>
 public sealed class DetectorBackend : ILabelStudioBackend, IDisposable
 {
     private readonly ITaskDataResolver _data;
     private readonly ILogger<DetectorBackend> _logger;
     private readonly DetectorSettings _settings = new();
-    private readonly YoloModel? _model;
-    private readonly ConcurrentBag<SKBitmap> _canvases = new();
+    private readonly YoloModels _models;
+    private readonly ConcurrentDictionary<(int Width, int Height), ConcurrentBag<SKBitmap>> _canvases = new();
 
     public DetectorBackend(ITaskDataResolver data, ILogger<DetectorBackend> logger, BackendEnvironment environment, IOptions<DetectorSettings> settings)
     {
@@ -32,19 +33,21 @@ public sealed class DetectorBackend : ILabelStudioBackend, IDisposable
         try
         {
             _settings = Bound(settings).Validate(environment.Settings["ClassNames"]);
-            if (_settings.ModelPath is null)
+            _models = new YoloModels(_settings, environment, logger);
+            var configured = new[] { _settings.ModelPath }.Concat(_settings.TaskModels.Values).OfType<string>().Distinct().ToList();
+            if (configured.Count == 0)
                 throw new DetectorConfigurationException(
-                    $"The {environment.Name} backend has no model: set its Settings.ModelPath to a YOLO .onnx file (absolute, or relative to MODEL_DIR '{environment.ModelDirectory}').");
-            var path = environment.ResolvePath(_settings.ModelPath);
-            _model = YoloModel.Load(path, _settings);
-            _logger.LogInformation("Loaded detector model {Path} ({Width}x{Height}, {Classes} class names, version {Version})",
-                path, _model.InputWidth, _model.InputHeight, _model.ClassNames.Count, _model.Version);
+                    $"The {environment.Name} backend has no model: set its Settings.ModelPath (or Settings.Models:<task>) to a YOLO .onnx file (absolute, or relative to MODEL_DIR '{environment.ModelDirectory}'), " +
+                    "or give each control a model_path attribute.");
+            foreach (var path in configured) _models.Get(path);
+            Version = string.Join("+", _models.Loaded.Select(m => m.Version).Order(StringComparer.Ordinal));
         }
         catch (DetectorConfigurationException ex)
         {
             HealthError = ex.Message;
             _logger.LogError("The detector backend is unhealthy: {Error}", ex.Message);
         }
+        _models ??= new YoloModels(_settings, environment, logger);
     }
 
     /// <summary>The bound settings; a value the binder cannot convert (<c>"abc"</c> for a number) is a configuration error.</summary>
@@ -60,33 +63,32 @@ public sealed class DetectorBackend : ILabelStudioBackend, IDisposable
         }
     }
 
-    /// <summary>Null when the model is loaded; otherwise why it is not (shown on /health and by predict).</summary>
+    /// <summary>Null when the configured models are loaded; otherwise why they are not (shown on /health; the host
+    /// answers every predict with 503 and this reason).</summary>
     public string? HealthError { get; }
 
-    /// <summary>The model file's name and content hash, so a new model is a new version in Label Studio.</summary>
-    public string? Version => _model?.Version;
+    /// <summary>The configured model files' names and content hashes, so a new model is a new version in Label Studio.</summary>
+    public string? Version { get; }
 
     public async ValueTask<IReadOnlyList<Prediction>> PredictAsync(PredictContext context, CancellationToken cancellationToken)
     {
-        var model = _model ?? throw new DetectorConfigurationException(HealthError ?? "The detector model is not loaded.");
-        var plans = ControlPlan.From(context.RequireLabelConfig(), _settings, model, _logger);
+        var plans = ControlPlans.From(context.RequireLabelConfig(), _settings, ModelFor, _logger);
         var work = new List<ImageWork>();
         for (var t = 0; t < context.Tasks.Count; t++)
         {
             var task = context.Tasks[t];
-            foreach (var group in plans.GroupBy(p => p.ValueKey))
+            foreach (var group in plans.GroupBy(p => (p.Model, p.ValueKey)))
             {
-                var value = task.GetData(group.Key)
-                    ?? throw new InvalidDataException($"Task {task.Id} has no data '{group.Key}' for the image of control '{group.First().FromName}'.");
-                work.Add(new ImageWork(t, task.Id, value, group.ToList()));
+                var value = task.GetData(group.Key.ValueKey)
+                    ?? throw new InvalidDataException($"Task {task.Id} has no data '{group.Key.ValueKey}' for the image of control '{group.First().FromName}'.");
+                work.Add(new ImageWork(t, task.Id, value, group.Key.Model, group.ToList()));
             }
         }
 
-        var batch = model.DynamicBatch ? _settings.BatchSize : 1;
-        var chunks = work.Chunk(batch).ToList();
+        var chunks = work.GroupBy(w => w.Model).SelectMany(g => g.Chunk(g.Key.DynamicBatch ? _settings.BatchSize : 1)).ToList();
         await Parallel.ForEachAsync(chunks,
             new ParallelOptions { MaxDegreeOfParallelism = _settings.MaxConcurrency, CancellationToken = cancellationToken },
-            async (chunk, ct) => await RunChunkAsync(model, chunk, context, ct).ConfigureAwait(false)).ConfigureAwait(false);
+            async (chunk, ct) => await RunChunkAsync(chunk, context, ct).ConfigureAwait(false)).ConfigureAwait(false);
 
         var predictions = new Prediction[context.Tasks.Count];
         foreach (var taskWork in work.GroupBy(w => w.TaskIndex))
@@ -98,23 +100,33 @@ public sealed class DetectorBackend : ILabelStudioBackend, IDisposable
         return predictions;
     }
 
-    private async Task RunChunkAsync(YoloModel model, ImageWork[] chunk, PredictContext context, CancellationToken cancellationToken)
+    /// <summary>A control's model: configured ones must have loaded (else the health error is the answer).</summary>
+    private YoloModel ModelFor(string? controlPath, YoloTask task)
     {
+        if (HealthError is not null && string.IsNullOrWhiteSpace(controlPath)) throw new DetectorConfigurationException(HealthError);
+        return _models.For(controlPath, task);
+    }
+
+    private async Task RunChunkAsync(ImageWork[] chunk, PredictContext context, CancellationToken cancellationToken)
+    {
+        var model = chunk[0].Model;
         var paths = new string[chunk.Length];
         for (var i = 0; i < chunk.Length; i++)
             paths[i] = await _data.GetLocalPathAsync(chunk[i].Value, chunk[i].TaskId, context.Project, cancellationToken).ConfigureAwait(false);
 
         var plane = 3 * model.InputWidth * model.InputHeight;
         var buffer = ArrayPool<float>.Shared.Rent(plane * chunk.Length);
-        if (!_canvases.TryTake(out var canvas)) canvas = Letterbox.CreateCanvas(model.InputWidth, model.InputHeight);
+        var pool = _canvases.GetOrAdd((model.InputWidth, model.InputHeight), _ => []);
+        if (!pool.TryTake(out var canvas)) canvas = Letterbox.CreateCanvas(model.InputWidth, model.InputHeight);
         try
         {
+            var fit = model.Task == YoloTask.Classify ? LetterboxOptions.CenterCrop : LetterboxOptions.Yolo;
             var geometry = new LetterboxGeometry[chunk.Length];
             for (var i = 0; i < chunk.Length; i++)
             {
                 try
                 {
-                    geometry[i] = Letterbox.Prepare(paths[i], canvas, buffer.AsSpan(i * plane, plane));
+                    geometry[i] = Letterbox.Prepare(paths[i], canvas, buffer.AsSpan(i * plane, plane), fit);
                 }
                 catch (InvalidDataException ex)
                 {
@@ -122,102 +134,28 @@ public sealed class DetectorBackend : ILabelStudioBackend, IDisposable
                 }
             }
             cancellationToken.ThrowIfCancellationRequested();
-            model.Run(buffer.AsMemory(0, plane * chunk.Length), chunk.Length, output =>
-            {
-                for (var i = 0; i < chunk.Length; i++)
-                    foreach (var plan in chunk[i].Plans)
-                        chunk[i].Regions.AddRange(plan.ToRegions(output, i, geometry[i], _settings));
-                return 0;
-            });
+            using var output = model.Run(buffer.AsMemory(0, plane * chunk.Length), chunk.Length);
+            for (var i = 0; i < chunk.Length; i++)
+                foreach (var plan in chunk[i].Plans)
+                    chunk[i].Regions.AddRange(plan.ToRegions(output, i, geometry[i], _settings));
         }
         finally
         {
-            _canvases.Add(canvas);
+            pool.Add(canvas);
             ArrayPool<float>.Shared.Return(buffer);
         }
     }
 
     public void Dispose()
     {
-        _model?.Dispose();
-        while (_canvases.TryTake(out var canvas)) canvas.Dispose();
+        _models.Dispose();
+        foreach (var pool in _canvases.Values)
+            while (pool.TryTake(out var canvas)) canvas.Dispose();
     }
 
-    /// <summary>One image of one task, and the controls that annotate it.</summary>
-    private sealed record ImageWork(int TaskIndex, long TaskId, string Value, IReadOnlyList<ControlPlan> Plans)
+    /// <summary>One image of one task for one model, and the controls that read its output.</summary>
+    private sealed record ImageWork(int TaskIndex, long TaskId, string Value, YoloModel Model, IReadOnlyList<ControlPlan> Plans)
     {
         public List<Region> Regions { get; } = [];
-    }
-}
-
-/// <summary>How one <c>RectangleLabels</c> control turns model output into regions: its names, threshold and the
-/// model-class → config-label map (<c>predicted_values</c> first, then exact and case-insensitive names).</summary>
-internal sealed class ControlPlan
-{
-    private readonly ControlTag _control;
-    private readonly IReadOnlyList<string> _classNames;
-    private readonly ConcurrentDictionary<int, string?> _labels = new();
-
-    private ControlPlan(ControlTag control, ObjectTag image, float threshold, IReadOnlyList<string> classNames)
-    {
-        _control = control;
-        _classNames = classNames;
-        FromName = control.Name;
-        ToName = image.Name;
-        ValueKey = image.ValueKey;
-        Threshold = threshold;
-    }
-
-    public string FromName { get; }
-
-    public string ToName { get; }
-
-    public string ValueKey { get; }
-
-    public float Threshold { get; }
-
-    public static IReadOnlyList<ControlPlan> From(LabelConfig config, DetectorSettings settings, YoloModel model, ILogger logger)
-    {
-        var plans = new List<ControlPlan>();
-        foreach (var control in config.Controls)
-        {
-            if (!control.Type.Equals("rectanglelabels", StringComparison.Ordinal)) continue;
-            var image = control.Objects.FirstOrDefault(o => o.Type == "image");
-            if (image is null) continue;
-            var threshold = control.NumberAttribute("model_score_threshold") ?? settings.ScoreThreshold;
-            var plan = new ControlPlan(control, image, (float)threshold, model.ClassNames);
-            if (model.ClassNames.Count > 0 && !Enumerable.Range(0, model.ClassNames.Count).Any(c => plan.LabelFor(c) is not null))
-                logger.LogWarning("None of the model's classes ({Names}) matches a label of control '{Control}'; add predicted_values to its labels",
-                    string.Join(", ", model.ClassNames.Take(10)), control.Name);
-            plans.Add(plan);
-        }
-        if (plans.Count == 0)
-            throw new LabelConfigException("The label config has no <RectangleLabels> control linked to an <Image>: the detector predicts rectangles on images.");
-        return plans;
-    }
-
-    /// <summary>The config label for a model class, or null when the config has none (such boxes are dropped).</summary>
-    public string? LabelFor(int classId) => _labels.GetOrAdd(classId, c =>
-        _control.LabelMap.Map(c < _classNames.Count ? _classNames[c] : c.ToString(System.Globalization.CultureInfo.InvariantCulture)));
-
-    public IEnumerable<Region> ToRegions(YoloOutput output, int imageIndex, LetterboxGeometry geometry, DetectorSettings settings)
-    {
-        var detections = YoloDecoder.Decode(output.Image(imageIndex), output.Layout, output.Candidates, output.Classes, output.RowLength,
-            Threshold, (float)settings.IouThreshold, settings.MaxDetections, c => LabelFor(c) is not null);
-        var regions = new List<Region>(detections.Count);
-        var image = new ImageSize(geometry.OriginalWidth, geometry.OriginalHeight);
-        foreach (var d in detections)
-        {
-            var (x1, y1, x2, y2) = (geometry.ToOriginalX(d.X1), geometry.ToOriginalY(d.Y1), geometry.ToOriginalX(d.X2), geometry.ToOriginalY(d.Y2));
-            if (!double.IsFinite(x1) || !double.IsFinite(y1) || !double.IsFinite(x2) || !double.IsFinite(y2)) continue;
-            if (d.Score > 1)
-                throw new DetectorConfigurationException(
-                    $"The model gave a confidence of {d.Score} (above 1): its output was probably read in the wrong layout ({output.Layout}). " +
-                    "Set the detector's OutputFormat setting to yolov8 ([1, 4+C, N]) or yolov5 ([1, N, 5+C]), or give ClassNames.");
-            var box = image.CornersToPercent(x1, y1, x2, y2); // clipped to the image
-            if (box.Width <= 0 || box.Height <= 0) continue;
-            regions.Add(Regions.Rectangle(FromName, ToName, image, box, [LabelFor(d.ClassId)!], score: Math.Round(d.Score, 4)));
-        }
-        return regions;
     }
 }

@@ -10,6 +10,23 @@ public sealed class DetectorSettings
     /// <summary>The .onnx file: absolute, or relative to MODEL_DIR (then to the plugin folder).</summary>
     public string? ModelPath { get; set; }
 
+    /// <summary>Models per task (<c>detect</c>, <c>obb</c>, <c>segment</c>, <c>pose</c>, <c>classify</c>), used by controls of
+    /// that task without a <c>model_path</c> attribute; <see cref="ModelPath"/> serves the tasks not listed.</summary>
+    public Dictionary<string, string> Models { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary><see cref="Models"/> by task, filled by <see cref="Validate"/>.</summary>
+    internal IReadOnlyDictionary<YoloTask, string> TaskModels { get; private set; } = new Dictionary<YoloTask, string>();
+
+    /// <summary>Whether a control's <c>model_path</c> attribute may pick the model (the Python example's
+    /// <c>ALLOW_CUSTOM_MODEL_PATH</c>); relative paths resolve against MODEL_DIR.</summary>
+    public bool AllowCustomModelPath { get; set; } = true;
+
+    /// <summary>Pose: keypoints whose visibility is below this are left out; a control's <c>model_point_threshold</c> overrides it.</summary>
+    public double KeypointThreshold { get; set; } = 0.5;
+
+    /// <summary>Segmentation → polygons: Douglas–Peucker tolerance in model-input pixels (0 keeps every corner).</summary>
+    public double PolygonTolerance { get; set; } = 1.0;
+
     /// <summary>Minimum confidence; a control's <c>model_score_threshold</c> attribute overrides it.</summary>
     public double ScoreThreshold { get; set; } = 0.25;
 
@@ -47,6 +64,9 @@ public sealed class DetectorSettings
         ClassNames = ClassNames.Count == 0 && !string.IsNullOrWhiteSpace(classNamesText)
             ? [.. classNamesText.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)]
             : ClassNames.Select(n => n.Trim()).ToList();
+        TaskModels = ParseModels(Models);
+        Check(nameof(KeypointThreshold), KeypointThreshold, 0, 1);
+        Check(nameof(PolygonTolerance), PolygonTolerance, 0, 100);
         Check(nameof(ScoreThreshold), ScoreThreshold, 0, 1);
         Check(nameof(IouThreshold), IouThreshold, 0, 1);
         Check(nameof(InputSize), InputSize, 32, 8192);
@@ -60,6 +80,19 @@ public sealed class DetectorSettings
             var other => throw new DetectorConfigurationException($"Setting 'OutputFormat' is '{other}'; use auto, yolov8 or yolov5."),
         };
         return this;
+    }
+
+    /// <summary><c>Models</c>: task name → model file.</summary>
+    private static Dictionary<YoloTask, string> ParseModels(Dictionary<string, string> models)
+    {
+        var byTask = new Dictionary<YoloTask, string>();
+        foreach (var (name, path) in models)
+        {
+            var task = YoloTasks.Parse(name)
+                ?? throw new DetectorConfigurationException($"Setting 'Models:{name}' names no task; use detect, obb, segment, pose or classify.");
+            if (!string.IsNullOrWhiteSpace(path)) byTask[task] = path.Trim();
+        }
+        return byTask;
     }
 
     private static void Check(string key, double value, double min, double max)

@@ -6,8 +6,9 @@ using PluginHost.Sdk.Protocol;
 namespace PluginHost.Plugins.SubstringMatching;
 
 /// <summary>
-/// Interactive substring matching: the annotator labels one span, the backend returns every other occurrence of the
-/// same text in the task with the same label (the Python SDK's interactive_substring_matching example).
+/// Interactive substring matching: the annotator labels one span, the backend returns every occurrence of the same
+/// text in the task with the same label, answering as the Python SDK's interactive_substring_matching example does
+/// (all occurrences, case-insensitive, the annotator's own span included, its score); see <see cref="SubstringSettings"/>.
 /// Without a context there is nothing to match, so the answer is <c>{"results":[]}</c>.
 /// </summary>
 public sealed class SubstringMatchingBackend(IOptions<SubstringSettings> settings) : ILabelStudioBackend
@@ -38,9 +39,9 @@ public sealed class SubstringMatchingBackend(IOptions<SubstringSettings> setting
             var type = string.IsNullOrEmpty(prompt.Type) ? "labels" : prompt.Type;
             foreach (var match in SubstringMatcher.FindAll(text, needle, options))
             {
-                if (match.Start == span.Start && match.End == span.End) continue; // the annotator's own span
+                if (options.ExcludePromptSpan && match.Start == span.Start && match.End == span.End) continue;
                 var matched = text[match.Start..match.End];
-                var score = matched.Equals(needle, StringComparison.Ordinal) ? 1.0 : options.CaseVariantScore;
+                var score = SubstringMatcher.Score(needle, matched);
                 regions.Add(Regions.Span(prompt.FromName, prompt.ToName, match.Start, match.End, matched, labels, score, type: type));
                 scoreSum += score;
             }

@@ -1,3 +1,4 @@
+using PluginHost.Plugins.Text;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PluginHost.Sdk.Backends;
@@ -10,7 +11,7 @@ namespace PluginHost.Plugins.TextClassifier;
 
 /// <summary>
 /// Classifies texts into the <c>Choices</c> of the label config (single or <c>choice="multiple"</c>), learning from
-/// annotations with ML.NET: the C# counterpart of the Python SDK's scikit-learn text classifier example. Scores are
+/// annotations (hashed word n-grams and logistic regression): the C# counterpart of the Python SDK's scikit-learn text classifier example. Scores are
 /// the model's probabilities. Before its first training it guesses from the label names and never errors.
 /// </summary>
 public sealed class TextClassifierBackend(IOptions<TextClassifierSettings> settings) : TrainableBackend<TextClassifierModel>
@@ -20,17 +21,7 @@ public sealed class TextClassifierBackend(IOptions<TextClassifierSettings> setti
     public override Task TrainAsync(TrainingContext context, CancellationToken cancellationToken)
     {
         var target = ChoicesTarget.Require(context.LabelConfig);
-        var examples = new List<TextExample>(context.Examples.Count);
-        foreach (var example in context.Examples)
-        {
-            var text = target.TextOf(example.Task);
-            var labels = target.ChoicesOf(example.Annotation);
-            // An annotation without a choice for this control (or a task without text) teaches nothing.
-            if (!string.IsNullOrWhiteSpace(text) && labels.Count > 0) examples.Add(new TextExample(text, labels));
-        }
-        if (examples.Count == 0)
-            throw new InvalidOperationException($"None of the {context.Examples.Count} annotations chose a label of '{target.ControlName}' "
-                + $"for a task with text in '${target.DataKey}'.");
+        var examples = target.LabelledTexts(context.Examples).Select(e => new TextExample(e.Text, e.Labels)).ToList();
         context.Logger.LogInformation("Training the text classifier on {Examples} of {Annotations} annotations ({Labels}, {Mode} choice)",
             examples.Count, context.Examples.Count, string.Join(", ", target.Labels), target.Multiple ? "multiple" : "single");
 
@@ -48,7 +39,7 @@ public sealed class TextClassifierBackend(IOptions<TextClassifierSettings> setti
         var config = context.LabelConfig;
         var target = config is not null ? ChoicesTarget.Find(config) : null;
         if (model is null)
-            return ValueTask.FromResult(target is null ? Empty(context) : ColdStart(context, target));
+            return ValueTask.FromResult(target is null ? Empty(context) : ChoicePredictions.FromLabelNames(context.Tasks, target));
         return ValueTask.FromResult(Classify(context, model, target));
     }
 
@@ -57,8 +48,7 @@ public sealed class TextClassifierBackend(IOptions<TextClassifierSettings> setti
         var meta = model.Metadata;
         var dataKey = target?.DataKey ?? context.LabelConfig?.GetObject(meta.ObjectName)?.ValueKey ?? meta.ObjectName;
         var texts = context.Tasks.Select(t => t.GetData(dataKey) ?? "").ToList();
-        var scores = _settings.PredictMode == PredictMode.Batch ? model.ScoreBatch(texts) : model.ScorePooled(texts);
-        // Labels the request's config no longer has are never proposed (Label Studio would reject the prediction).
+        var scores = model.Score(texts);
         var allowed = target?.Labels is { } labels ? new HashSet<string>(labels, StringComparer.Ordinal) : null;
         var controlName = target?.ControlName ?? meta.ControlName;
         var objectName = target?.ObjectName ?? meta.ObjectName;
@@ -72,46 +62,7 @@ public sealed class TextClassifierBackend(IOptions<TextClassifierSettings> setti
                 predictions[i] = Prediction.Empty();
                 continue;
             }
-            predictions[i] = meta.Multiple
-                ? MultipleChoice(meta, scores[i], allowed, threshold, controlName, objectName)
-                : SingleChoice(meta, scores[i], allowed, controlName, objectName);
-        }
-        return predictions;
-    }
-
-    private static Prediction SingleChoice(ClassifierMetadata meta, float[] probabilities, HashSet<string>? allowed, string controlName, string objectName)
-    {
-        var best = -1;
-        for (var k = 0; k < probabilities.Length && k < meta.ModelLabels.Count; k++)
-            if ((allowed is null || allowed.Contains(meta.ModelLabels[k])) && (best < 0 || probabilities[k] > probabilities[best])) best = k;
-        if (best < 0) return Prediction.Empty();
-        var score = Math.Round(probabilities[best], 6);
-        return new Prediction([Regions.Choices(controlName, objectName, [meta.ModelLabels[best]], score)], score);
-    }
-
-    private static Prediction MultipleChoice(ClassifierMetadata meta, float[] probabilities, HashSet<string>? allowed, double threshold,
-        string controlName, string objectName)
-    {
-        var chosen = new List<(string Label, double P)>();
-        for (var k = 0; k < probabilities.Length && k < meta.ModelLabels.Count; k++)
-            if (probabilities[k] >= threshold) chosen.Add((meta.ModelLabels[k], probabilities[k]));
-        foreach (var (label, p) in meta.ConstantLabels)
-            if (p >= threshold) chosen.Add((label, p));
-        chosen.RemoveAll(c => allowed is not null && !allowed.Contains(c.Label));
-        if (chosen.Count == 0) return Prediction.Empty();
-        var score = Math.Round(chosen.Average(c => c.P), 6);
-        return new Prediction([Regions.Choices(controlName, objectName, chosen.Select(c => c.Label).ToList(), score)], score);
-    }
-
-    private static IReadOnlyList<Prediction> ColdStart(PredictContext context, ChoicesTarget target)
-    {
-        var predictions = new Prediction[context.Tasks.Count];
-        for (var i = 0; i < predictions.Length; i++)
-        {
-            var guess = LabelNameGuesser.Guess(target.TextOf(context.Tasks[i]) ?? "", target.Labels, target.Multiple);
-            predictions[i] = guess.Count == 0
-                ? Prediction.Empty()
-                : new Prediction([Regions.Choices(target.ControlName, target.ObjectName, guess, LabelNameGuesser.Score)], LabelNameGuesser.Score);
+            predictions[i] = ChoicePredictions.For(meta.Multiple, meta.ModelLabels, meta.ConstantLabels, scores[i], allowed, threshold, controlName, objectName);
         }
         return predictions;
     }

@@ -1,100 +1,88 @@
 using System.Text.Json;
-using Microsoft.Extensions.ObjectPool;
-using Microsoft.ML;
+using PluginHost.Plugins.Learning;
 
 namespace PluginHost.Plugins.TextClassifier;
 
 /// <summary>
-/// A loaded classifier version: thread-safe. Each request rents one <see cref="PredictionEngine{TSrc,TDst}"/> (not
-/// thread-safe itself) from a pool and scores its tasks with it, or (batch mode) transforms them all at once.
-/// Disposed by the host once the version was replaced and its last request finished.
+/// A loaded classifier version: the n-gram hash of each weight column, the weights (feature-major) and biases.
+/// Immutable, so thread-safe; scoring a text is featurizing it and summing the weights of its known n-grams.
 /// </summary>
-public sealed class TextClassifierModel : IDisposable
+public sealed class TextClassifierModel
 {
-    private readonly MLContext _ml;
-    private readonly ITransformer _transformer;
-    private readonly ObjectPool<Scorer>? _pool;
+    internal const string WeightsFile = "weights.bin";
+    internal const string MetadataFile = "classifier.json";
+    private const int FormatVersion = 1;
 
-    internal TextClassifierModel(MLContext ml, ITransformer transformer, ClassifierMetadata metadata, int poolSize = 0)
+    private readonly Dictionary<uint, int> _columns;
+    private readonly uint[] _hashes;
+    private readonly float[] _weights;
+    private readonly float[] _bias;
+
+    internal TextClassifierModel(ClassifierMetadata metadata, uint[] hashes, float[] weights, float[] bias)
     {
-        _ml = ml;
-        _transformer = transformer;
         Metadata = metadata;
-        if (metadata.ModelLabels.Count > 0)
-        {
-            var provider = new DefaultObjectPoolProvider { MaximumRetained = poolSize > 0 ? poolSize : Environment.ProcessorCount * 2 };
-            _pool = provider.Create(new ScorerPolicy(ml, transformer));
-        }
+        _hashes = hashes;
+        _weights = weights;
+        _bias = bias;
+        _columns = new Dictionary<uint, int>(hashes.Length);
+        for (var c = 0; c < hashes.Length; c++) _columns[hashes[c]] = c;
     }
 
     public ClassifierMetadata Metadata { get; }
 
-    public static TextClassifierModel Load(string directory)
-    {
-        var metadataPath = Path.Combine(directory, TextClassifierTrainer.MetadataFile);
-        var metadata = JsonSerializer.Deserialize(File.ReadAllBytes(metadataPath), ClassifierJson.Default.ClassifierMetadata)
-            ?? throw new InvalidDataException($"{metadataPath} is empty.");
-        var ml = new MLContext(seed: 1);
-        var transformer = ml.Model.Load(Path.Combine(directory, TextClassifierTrainer.ModelFile), out _);
-        return new TextClassifierModel(ml, transformer, metadata);
-    }
-
-    /// <summary>Probabilities per <see cref="ClassifierMetadata.ModelLabels"/> for each text, through one pooled engine.</summary>
-    public float[][] ScorePooled(IReadOnlyList<string> texts)
+    /// <summary>Probabilities per <see cref="ClassifierMetadata.ModelLabels"/> for each text.</summary>
+    public float[][] Score(IReadOnlyList<string> texts)
     {
         var results = new float[texts.Count][];
-        if (_pool is null)
-        {
-            Array.Fill(results, []);
-            return results;
-        }
-        var scorer = _pool.Get();
-        try
-        {
-            for (var i = 0; i < texts.Count; i++) results[i] = scorer.Score(Truncate(texts[i]));
-        }
-        finally
-        {
-            _pool.Return(scorer);
-        }
+        for (var i = 0; i < texts.Count; i++) results[i] = Score(texts[i]);
         return results;
     }
 
-    /// <summary>The same through one <c>Transform</c> over all texts.</summary>
-    public float[][] ScoreBatch(IReadOnlyList<string> texts)
+    public float[] Score(string text)
     {
-        if (_pool is null) return texts.Select(_ => Array.Empty<float>()).ToArray();
-        var data = _ml.Data.LoadFromEnumerable(texts.Select(t => new TextRow { Text = Truncate(t) }));
-        return _ml.Data.CreateEnumerable<ScoresRow>(_transformer.Transform(data), reuseRowObject: false)
-            .Select(r => r.Probabilities)
-            .ToArray();
+        if (_bias.Length == 0) return [];
+        var (hashes, values) = NgramFeatures.Of(text, Metadata.WordNgrams, Metadata.CharNgrams, Metadata.MaxTextLength);
+        var indices = new int[hashes.Length];
+        for (var f = 0; f < hashes.Length; f++) indices[f] = _columns.GetValueOrDefault(hashes[f], -1);
+        return LogisticRegression.Probabilities(indices, values, _weights, _bias, Metadata.Multiple);
     }
 
-    private string Truncate(string text) => TextClassifierTrainer.Truncate(text, Metadata.MaxTextLength);
-
-    public void Dispose() => (_pool as IDisposable)?.Dispose();
-
-    /// <summary>An engine with its reusable input and output rows.</summary>
-    private sealed class Scorer(PredictionEngine<TextRow, ScoresRow> engine) : IDisposable
+    public void Save(string directory)
     {
-        private readonly TextRow _input = new();
-        private ScoresRow _output = new();
-
-        public float[] Score(string text)
+        Directory.CreateDirectory(directory);
+        using (var writer = new BinaryWriter(File.Create(Path.Combine(directory, WeightsFile))))
         {
-            _input.Text = text;
-            engine.Predict(_input, ref _output);
-            // The engine reuses the output buffer: hand out a copy.
-            return _output.Probabilities.ToArray();
+            writer.Write(FormatVersion);
+            writer.Write(_hashes.Length);
+            writer.Write(_bias.Length);
+            foreach (var hash in _hashes) writer.Write(hash);
+            foreach (var w in _weights) writer.Write(w);
+            foreach (var b in _bias) writer.Write(b);
         }
-
-        public void Dispose() => engine.Dispose();
+        File.WriteAllBytes(Path.Combine(directory, MetadataFile), JsonSerializer.SerializeToUtf8Bytes(Metadata, ClassifierJson.Default.ClassifierMetadata));
     }
 
-    private sealed class ScorerPolicy(MLContext ml, ITransformer transformer) : PooledObjectPolicy<Scorer>
+    public static TextClassifierModel Load(string directory)
     {
-        public override Scorer Create() => new(ml.Model.CreatePredictionEngine<TextRow, ScoresRow>(transformer));
-
-        public override bool Return(Scorer obj) => true;
+        var metadataPath = Path.Combine(directory, MetadataFile);
+        var metadata = JsonSerializer.Deserialize(File.ReadAllBytes(metadataPath), ClassifierJson.Default.ClassifierMetadata)
+            ?? throw new InvalidDataException($"{metadataPath} is empty.");
+        var weightsPath = Path.Combine(directory, WeightsFile);
+        if (!File.Exists(weightsPath) && File.Exists(Path.Combine(directory, "model.zip")))
+            throw new InvalidDataException($"{directory} was trained by textclassifier 1.x (ML.NET); this version cannot read it: retrain.");
+        using var reader = new BinaryReader(File.OpenRead(weightsPath));
+        var version = reader.ReadInt32();
+        if (version != FormatVersion) throw new InvalidDataException($"{weightsPath} has format {version}; this plugin reads format {FormatVersion}: retrain.");
+        var columns = reader.ReadInt32();
+        var classes = reader.ReadInt32();
+        if (classes != metadata.ModelLabels.Count)
+            throw new InvalidDataException($"{weightsPath} has {classes} classes but {metadataPath} names {metadata.ModelLabels.Count} labels.");
+        var hashes = new uint[columns];
+        for (var c = 0; c < columns; c++) hashes[c] = reader.ReadUInt32();
+        var weights = new float[columns * classes];
+        for (var j = 0; j < weights.Length; j++) weights[j] = reader.ReadSingle();
+        var bias = new float[classes];
+        for (var k = 0; k < classes; k++) bias[k] = reader.ReadSingle();
+        return new TextClassifierModel(metadata, hashes, weights, bias);
     }
 }

@@ -332,10 +332,11 @@ public sealed class DetectorBackendTests : IDisposable
         graph.Output.Add(output);
         var model = new Onnx.ModelProto { IrVersion = 8, Graph = graph };
         model.OpsetImport.Add(new Onnx.OperatorSetIdProto { Domain = "", Version = 13 });
+        model.MetadataProps.Add(new Onnx.StringStringEntryProto { Key = "task", Value = "detect" });
 
         using var backend = Backend(Google.Protobuf.MessageExtensions.ToByteArray(model), name: "flat.onnx");
 
-        Assert.Contains("expected [1, 4+C, N]", backend.HealthError);
+        Assert.Contains("flat [1, 3072]; expected a YOLO detection model: output [batch, 4+C, N]", backend.HealthError);
     }
 
     [Fact]

@@ -5,8 +5,8 @@ namespace PluginHost.Plugins.Tests;
 
 public sealed class SubstringMatcherTests
 {
-    private static List<(int, int)> Find(string text, string needle, bool caseInsensitive = false, bool wholeWord = false) =>
-        SubstringMatcher.FindAll(text, needle, new MatchOptions(caseInsensitive, wholeWord, 0.8)).ToList();
+    private static List<(int, int)> Find(string text, string needle, bool caseInsensitive = false, bool wholeWord = false, int minSpanLength = 1, int maxMatches = 1000) =>
+        SubstringMatcher.FindAll(text, needle, new MatchOptions(caseInsensitive, wholeWord, ExcludePromptSpan: false, minSpanLength, maxMatches)).ToList();
 
     [Fact]
     public void Finds_non_overlapping_occurrences_with_offsets() =>
@@ -31,8 +31,36 @@ public sealed class SubstringMatcherTests
     [Fact]
     public void Extra_params_override_configured_defaults()
     {
-        var options = MatchOptions.From(new SubstringSettings { CaseInsensitive = true }, ExtraParams.Parse("""{"case_insensitive":"false","whole_word":1}"""));
+        var options = MatchOptions.From(new SubstringSettings { CaseInsensitive = true }, ExtraParams.Parse("""{"case_insensitive":"false","whole_word":1,"exclude_prompt_span":true,"max_matches":5}"""));
         Assert.False(options.CaseInsensitive);
         Assert.True(options.WholeWord);
+        Assert.True(options.ExcludePromptSpan);
+        Assert.Equal(5, options.MaxMatches);
     }
+
+    [Fact]
+    public void Defaults_are_the_python_examples_and_extra_params_cannot_lift_the_match_cap()
+    {
+        var defaults = MatchOptions.From(new SubstringSettings(), ExtraParams.Parse("{}"));
+        Assert.True(defaults.CaseInsensitive);
+        Assert.False(defaults.ExcludePromptSpan);
+        Assert.Equal(1000, MatchOptions.From(new SubstringSettings(), ExtraParams.Parse("""{"max_matches":1000000}""")).MaxMatches);
+    }
+
+    [Fact]
+    public void Matches_stop_at_the_cap_and_short_spans_find_nothing()
+    {
+        var text = new string('a', 10_000);
+        Assert.Equal(3, Find(text, "a", maxMatches: 3).Count);
+        Assert.Empty(Find(text, "a", minSpanLength: 2));
+        Assert.Equal(5000, Find(text, "aa", maxMatches: int.MaxValue).Count);
+    }
+
+    [Theory]
+    [InlineData("Apple", "Apple", 0.8)]
+    [InlineData("Apple", "apple", 1.0)]
+    [InlineData("Apple", "APPLE", 0.0)]
+    [InlineData("apple", "Apple", 0.8)]
+    public void Score_is_the_python_examples_share_of_characters_equal_to_the_lower_cased_span(string span, string occurrence, double expected) =>
+        Assert.Equal(expected, SubstringMatcher.Score(span, occurrence), 6);
 }

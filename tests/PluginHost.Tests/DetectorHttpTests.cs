@@ -70,7 +70,7 @@ public sealed class DetectorHttpTests
     }
 
     [Fact]
-    public async Task Detector_without_a_model_is_down_on_health_and_predict_answers_a_json_error()
+    public async Task Detector_without_a_model_is_down_on_health_and_predict_answers_503_with_the_reason()
     {
         await using var host = await RunningHost.StartAsync(new Dictionary<string, string?>
         {
@@ -84,7 +84,8 @@ public sealed class DetectorHttpTests
         var (status, body) = await host.PostAsync("/detector/predict", $$"""
             {"tasks":[{"id":1,"data":{"image":"/data/upload/7/a.png"} } ],"project":"7.1","label_config":{{Escape(Config)}}}
             """);
-        Assert.Equal(500, status);
+        // Loaded but unusable: 503 with the reason, as /health says (not a 500: nothing crashed).
+        Assert.Equal(503, status);
         Assert.Contains("does not exist", (string?)body["detail"]);
     }
 }

@@ -33,7 +33,7 @@ public sealed class BackendMetricsTests
     [Fact]
     public void Percentiles_come_from_the_recorded_latencies()
     {
-        var metrics = new BackendMetrics();
+        var metrics = new BackendMetrics("percentiles-test");
         for (var i = 0; i < 98; i++) metrics.RecordPredict(1, TimeSpan.FromMilliseconds(1));
         metrics.RecordPredict(1, TimeSpan.FromMilliseconds(100));
         metrics.RecordPredict(1, TimeSpan.FromMilliseconds(100));

@@ -2,7 +2,7 @@ using static PluginHost.Tests.HotReloadKit;
 
 namespace PluginHost.Tests;
 
-/// <summary>A plugin with a private ML.NET (managed and native code) reloads cleanly.</summary>
+/// <summary>A plugin using ML.NET (managed and native code, shared from the host) reloads cleanly.</summary>
 public sealed class NativeReloadTests
 {
     private const string Positive = """{"tasks":[{"id":1,"data":{"text":"What a wonderful and great experience"}}]}""";
@@ -19,12 +19,13 @@ public sealed class NativeReloadTests
             var loadedAt = await LoadedAtAsync(host);
             // A rebuild: same files, new write times.
             File.SetLastWriteTimeUtc(Path.Combine(dir, "mlnet", "MlNet.dll"), DateTime.UtcNow.AddSeconds(reload));
-            await WaitUntilAsync(async () => await LoadedAtAsync(host) != loadedAt, TimeSpan.FromSeconds(20), $"reload {reload} is served");
+            // The plugin trains a model on load: on a saturated CI machine (parallel collections) that can take tens of seconds.
+            await WaitUntilAsync(async () => await LoadedAtAsync(host) != loadedAt, TimeSpan.FromSeconds(60), $"reload {reload} is served");
             await AssertPositiveAsync(host);
         }
 
-        // Every version linked the same stored copy of the native LDA library, so the process mapped it once
-        // (a private copy per version would show one mapping per reload, and could be read half-copied).
+        // ML.NET (and its native LDA library) is the host's, shared by every version: the process mapped it once, and
+        // never from a version's shadow copy (a private copy per version would show one mapping per reload).
         if (OperatingSystem.IsLinux())
         {
             var mapped = File.ReadLines("/proc/self/maps")
@@ -33,7 +34,7 @@ public sealed class NativeReloadTests
                 .Distinct()
                 .ToList();
             Assert.Single(mapped);
-            Assert.Contains($"{Path.DirectorySeparatorChar}natives{Path.DirectorySeparatorChar}", mapped[0]);
+            Assert.DoesNotContain($"{Path.DirectorySeparatorChar}mlnet-", mapped[0]);
         }
     }
 

@@ -29,7 +29,7 @@ public sealed class ProtocolTests(SharedHost fixture) : IClassFixture<SharedHost
     }
 
     [Fact]
-    public async Task Interactive_request_returns_every_other_occurrence_with_offsets_and_label()
+    public async Task Interactive_request_returns_every_occurrence_ignoring_case_with_offsets_and_label()
     {
         var start = Text.IndexOf("Apple", StringComparison.Ordinal);
         var (status, body) = await Host.PostAsync("/substring/predict", InteractiveSubstring(Text, start, start + 5));
@@ -38,7 +38,8 @@ public sealed class ProtocolTests(SharedHost fixture) : IClassFixture<SharedHost
         var results = body["results"]!.AsArray();
         var prediction = Assert.Single(results)!;
         var regions = prediction["result"]!.AsArray();
-        var expectedStarts = AllIndexes(Text, "Apple").Where(i => i != start).ToList();
+        // As the Python example: every occurrence, case-insensitively, the annotator's own span included.
+        var expectedStarts = AllIndexes(Text, "Apple").ToList();
         Assert.Equal(expectedStarts, regions.Select(r => (int)r!["value"]!["start"]!).ToList());
         foreach (var region in regions)
         {
@@ -72,7 +73,7 @@ public sealed class ProtocolTests(SharedHost fixture) : IClassFixture<SharedHost
         var start = Text.IndexOf("Apple", StringComparison.Ordinal);
         var (status, body) = await Host.PostAsync("/predict", InteractiveSubstring(Text, start, start + 5));
         Assert.Equal(200, status);
-        Assert.Equal(AllIndexes(Text, "Apple").Count() - 1, body["results"]![0]!["result"]!.AsArray().Count);
+        Assert.Equal(AllIndexes(Text, "Apple").Count(), body["results"]![0]!["result"]!.AsArray().Count);
     }
 
     [Fact]
@@ -122,10 +123,10 @@ public sealed class ProtocolTests(SharedHost fixture) : IClassFixture<SharedHost
         const string text = "Apple apple APPLE Pineapple";
         var request = InteractiveSubstring(text, 0, 5).Replace("62053.1712586036", "77.1712586036");
         var (_, before) = await Host.PostAsync("/substring/predict", request);
-        Assert.Empty(before["results"]![0]!["result"]!.AsArray());
+        Assert.Equal([0, 6, 12, 22], before["results"]![0]!["result"]!.AsArray().Select(r => (int)r!["value"]!["start"]!).ToList());
 
         // extra_params as a JSON string, as Label Studio stores it.
-        var (status, _) = await Host.PostAsync("/substring/setup", Setup(project: "77.1712586036", extraParams: Escape("""{"case_insensitive":true,"whole_word":true}""")));
+        var (status, _) = await Host.PostAsync("/substring/setup", Setup(project: "77.1712586036", extraParams: Escape("""{"whole_word":true,"exclude_prompt_span":true}""")));
         Assert.Equal(200, status);
         var (_, after) = await Host.PostAsync("/substring/predict", request);
         var starts = after["results"]![0]!["result"]!.AsArray().Select(r => (int)r!["value"]!["start"]!).ToList();
@@ -195,7 +196,7 @@ public sealed class ProtocolTests(SharedHost fixture) : IClassFixture<SharedHost
 
     private static IEnumerable<int> AllIndexes(string text, string needle)
     {
-        for (var i = text.IndexOf(needle, StringComparison.Ordinal); i >= 0; i = text.IndexOf(needle, i + needle.Length, StringComparison.Ordinal))
+        for (var i = text.IndexOf(needle, StringComparison.OrdinalIgnoreCase); i >= 0; i = text.IndexOf(needle, i + needle.Length, StringComparison.OrdinalIgnoreCase))
             yield return i;
     }
 }

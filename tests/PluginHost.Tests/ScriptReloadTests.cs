@@ -170,7 +170,7 @@ public sealed class ScriptReferenceTests
         File.Copy(Path.Combine(PluginFolders.TestPlugin("faulty"), "Faulty.dll"), Path.Combine(kit.Dir, "libs", "Faulty.dll"));
         kit.Write("wrapped.csx", Code + "\n"); // The DLL arrived after the script: the next save picks it up.
 
-        await ScriptKit.WaitUntilAsync(async () => (await kit.PredictAsync("wrapped")).Status == 200, TimeSpan.FromSeconds(3), "the script to compile");
+        await ScriptKit.WaitUntilAsync(async () => (await kit.PredictAsync("wrapped")).Status == 200, TimeSpan.FromSeconds(60), "the script to compile");
         var (status, body) = await kit.Host.PostAsync("/wrapped/predict", """{"tasks":[{"id":1,"data":{"mode":"throw"}}]}""");
         Assert.Equal(500, status);
         Assert.Equal("InvalidOperationException: the model exploded", (string?)body["detail"]);

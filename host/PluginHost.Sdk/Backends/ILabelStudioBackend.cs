@@ -16,7 +16,7 @@ public interface ILabelStudioBackend
     string? Version => null;
 
     /// <summary><c>POST /setup</c>: Label Studio connected or opened its settings. Must be fast and idempotent.</summary>
-    ValueTask SetupAsync(SetupContext context, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+    ValueTask SetupAsync(BackendContext context, CancellationToken cancellationToken) => ValueTask.CompletedTask;
 
     /// <summary>
     /// <c>POST /predict</c>: one prediction per task of <see cref="PredictContext.Tasks"/>, in order. Return an empty

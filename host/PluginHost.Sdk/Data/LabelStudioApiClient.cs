@@ -26,6 +26,11 @@ internal interface ILabelStudioApi
     /// <exception cref="LabelStudioApiException">The personal access token is expired or cannot be exchanged.</exception>
     /// <exception cref="HttpRequestException">The host is unreachable.</exception>
     Task<HttpResponseMessage> SendAsync(LabelStudioConnection connection, HttpMethod method, Uri target, CancellationToken cancellationToken);
+
+    /// <summary>As <see cref="SendAsync(LabelStudioConnection, HttpMethod, Uri, CancellationToken)"/>, with a body:
+    /// <paramref name="content"/> makes a fresh body for each send (a renewed token resends the request).</summary>
+    Task<HttpResponseMessage> SendAsync(LabelStudioConnection connection, HttpMethod method, Uri target, Func<HttpContent>? content,
+        CancellationToken cancellationToken);
 }
 
 /// <summary>The default <see cref="ILabelStudioApi"/>: one connection pool and one token cache per Label Studio and key.</summary>
@@ -48,6 +53,9 @@ internal sealed class LabelStudioApiClient : ILabelStudioApi, IDisposable
             ConnectTimeout = TimeSpan.FromSeconds(10),
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
             UseCookies = false,
+            // Resolves, refuses non-public addresses (except Label Studio's origin and allowed hosts), then connects
+            // to exactly the checked addresses.
+            ConnectCallback = new NetworkGuard(options.Value).ConnectAsync,
         };
         if (!options.Value.VerifySsl) handler.SslOptions.RemoteCertificateValidationCallback = (_, _, _, _) => true;
         // Callers bound their own calls (a download, a pull) with their cancellation tokens.
@@ -55,7 +63,11 @@ internal sealed class LabelStudioApiClient : ILabelStudioApi, IDisposable
         _http.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("PluginHost", "1.0"));
     }
 
-    public async Task<HttpResponseMessage> SendAsync(LabelStudioConnection connection, HttpMethod method, Uri target, CancellationToken cancellationToken)
+    public Task<HttpResponseMessage> SendAsync(LabelStudioConnection connection, HttpMethod method, Uri target, CancellationToken cancellationToken) =>
+        SendAsync(connection, method, target, null, cancellationToken);
+
+    public async Task<HttpResponseMessage> SendAsync(LabelStudioConnection connection, HttpMethod method, Uri target, Func<HttpContent>? content,
+        CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(connection);
         ArgumentNullException.ThrowIfNull(method);
@@ -70,7 +82,8 @@ internal sealed class LabelStudioApiClient : ILabelStudioApi, IDisposable
             : null;
         for (var attempt = 0; ; attempt++)
         {
-            using var request = new HttpRequestMessage(method, target);
+            using var request = new HttpRequestMessage(method, target) { Content = content?.Invoke() };
+            if (connection.BaseUri is { } origin && TaskDataUrls.SameOrigin(target, origin)) NetworkGuard.MarkLabelStudioOrigin(request);
             string? authorization = null;
             if (authenticator is not null)
             {

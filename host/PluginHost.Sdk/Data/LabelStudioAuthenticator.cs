@@ -74,7 +74,9 @@ internal sealed class LabelStudioAuthenticator
             throw new LabelStudioApiException(
                 $"The personal access token expired at {expiry:u}; create a new one in Label Studio at {_baseUri} (Account & Settings).");
 
-        using var response = await _http.PostAsJsonAsync(refreshUri, new { refresh = _apiKey }, cancellationToken).ConfigureAwait(false);
+        using var request = new HttpRequestMessage(HttpMethod.Post, refreshUri) { Content = JsonContent.Create(new { refresh = _apiKey }) };
+        NetworkGuard.MarkLabelStudioOrigin(request); // Label Studio's own origin: a private address is fine there
+        using var response = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
         if (!response.IsSuccessStatusCode)
             throw new LabelStudioApiException(
                 $"Exchanging the personal access token at {refreshUri} failed with HTTP {(int)response.StatusCode} {response.ReasonPhrase}"

@@ -21,6 +21,10 @@ internal sealed class TaskDataException : Exception
     /// <summary>The HTTP status Label Studio or the remote host answered, when there was one.</summary>
     public HttpStatusCode? StatusCode { get; }
 
+    /// <summary>True when the host refused the fetch by policy (a loopback, link-local or private address that is not
+    /// Label Studio's and not in <see cref="TaskDataOptions.AllowedHosts"/>): the request's fault, a 403 over HTTP.</summary>
+    public bool IsRefusedByPolicy { get; init; }
+
     // data: URIs can be megabytes long; keep messages readable.
     private static string Shorten(string url) => url.Length <= 300 ? url : url[..300] + "…";
 }

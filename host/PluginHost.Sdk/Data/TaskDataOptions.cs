@@ -39,6 +39,11 @@ internal sealed class TaskDataOptions
 
     public int MaxRedirects { get; set; } = 5;
 
+    /// <summary>Hosts task data may be fetched from although they are on a loopback, link-local or private network
+    /// (<c>TASK_DATA_ALLOWED_HOSTS</c>, comma-separated): names, <c>name:port</c>, IP addresses or CIDR blocks such as
+    /// <c>10.0.0.0/8</c>. The Label Studio origin is always allowed; everything else on such networks is refused.</summary>
+    public List<string> AllowedHosts { get; set; } = [];
+
     /// <summary>Reads the Python SDK's environment variable names; unset variables leave the current values.</summary>
     public TaskDataOptions ApplyEnvironment(Func<string, string?>? getEnvironmentVariable = null)
     {
@@ -50,6 +55,8 @@ internal sealed class TaskDataOptions
         LocalFilesDocumentRoot = Get("LOCAL_FILES_DOCUMENT_ROOT", "LABEL_STUDIO_LOCAL_FILES_DOCUMENT_ROOT") ?? LocalFilesDocumentRoot;
         CacheDirectory = Get("TASK_DATA_CACHE_DIR") ?? CacheDirectory;
         if (long.TryParse(Get("TASK_DATA_CACHE_SIZE_MB"), out var mb) && mb > 0) CacheSizeLimitBytes = mb << 20;
+        if (Get("TASK_DATA_ALLOWED_HOSTS") is { } allowed)
+            AllowedHosts = [.. allowed.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
         if (Get("VERIFY_SSL")?.ToLowerInvariant() is { } verify)
             VerifySsl = verify is not ("false" or "0" or "no" or "off");
         return this;

@@ -159,6 +159,10 @@ internal sealed class TaskDataResolver : ITaskDataResolver
             {
                 response = await _api.SendAsync(connection, HttpMethod.Get, target, cancellationToken).ConfigureAwait(false);
             }
+            catch (HttpRequestException ex) when (ex.InnerException is TaskDataRefusedException refused)
+            {
+                throw new TaskDataException(target.ToString(), refused.Message, inner: ex) { IsRefusedByPolicy = true };
+            }
             catch (HttpRequestException ex)
             {
                 throw new TaskDataException(target.ToString(), DescribeTransportError(target, ex), inner: ex);

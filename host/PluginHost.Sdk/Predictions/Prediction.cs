@@ -21,7 +21,8 @@ public sealed class Prediction
     /// <summary>0–1; Label Studio sorts and filters by it.</summary>
     public double? Score { get; }
 
-    /// <summary>Filled by the host with the backend's active version when left null; never sent as null.</summary>
+    /// <summary>Filled by the host with the backend's active version when left null; never sent as null (Label Studio
+    /// rejects it: docs/protocol.md §2, §6.4).</summary>
     public string? ModelVersion { get; internal set; }
 }
 
@@ -29,4 +30,8 @@ public sealed class Prediction
 internal sealed class PredictResponse
 {
     public required IReadOnlyList<Prediction> Results { get; init; }
+
+    /// <summary>What the host changed on the way out (e.g. regions dropped past a limit). Label Studio ignores it;
+    /// absent when there is nothing to say.</summary>
+    public IReadOnlyList<string>? Warnings { get; init; }
 }

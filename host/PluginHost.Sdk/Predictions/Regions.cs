@@ -3,7 +3,7 @@ using System.Globalization;
 namespace PluginHost.Sdk.Predictions;
 
 /// <summary>
-/// Typed builders for every region type Label Studio accepts (protocol.md §2). Coordinates of image regions are
+/// Typed builders for every region type Label Studio accepts (docs/protocol.md §2). Coordinates of image regions are
 /// percentages (0–100) of the original image; text spans are character offsets into the task text.
 /// Every builder checks its input and throws <see cref="ArgumentException"/> naming the bad argument, so a
 /// prediction built here passes Label Studio's validation. A null <c>id</c> gets a fresh random one.

@@ -15,7 +15,7 @@ public abstract class TrainableBackend<TModel> : ITrainableBackend where TModel 
 
     public virtual string? HealthError => null;
 
-    public virtual ValueTask SetupAsync(SetupContext context, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+    public virtual ValueTask SetupAsync(BackendContext context, CancellationToken cancellationToken) => ValueTask.CompletedTask;
 
     /// <summary>Trains from <see cref="TrainingContext.Examples"/> and writes every file the model needs into
     /// <see cref="TrainingContext.OutputDirectory"/>.</summary>

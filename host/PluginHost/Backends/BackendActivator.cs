@@ -43,6 +43,8 @@ public sealed class BackendActivator(
         foreach (var optionsType in exportedTypes.Where(t => t.GetCustomAttribute<BackendSettingsAttribute>() is not null))
             ConfigureOptions(services, optionsType, definition.Settings);
 
+        foreach (var startupType in exportedTypes.Where(t => typeof(IPluginStartup).IsAssignableFrom(t) && t is { IsAbstract: false, IsInterface: false }))
+            ((IPluginStartup)Activator.CreateInstance(startupType)!).ConfigureServices(services, definition.Settings);
         var backendType = ChooseBackendType(definition, exportedTypes);
         services.AddSingleton(backendType);
         var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = false, ValidateScopes = false });
@@ -78,13 +80,20 @@ public sealed class BackendActivator(
             return candidates.FirstOrDefault(t => t.FullName == wanted || t.Name == wanted)
                 ?? throw new BackendLoadException($"No backend type '{wanted}' in {definition.SourceDirectory}; found: {string.Join(", ", candidates.Select(c => c.FullName))}.");
         }
+        // Several classes and no Type: the one named like the backend (route "sam" → SamBackend or Sam), if exactly one is.
+        var named = candidates.Where(t => NamedLike(t.Name, definition.Name)).ToList();
         return candidates.Count switch
         {
             1 => candidates[0],
             0 => throw new BackendLoadException($"No public class implementing ILabelStudioBackend in {definition.SourceDirectory}."),
+            _ when named.Count == 1 => named[0],
             _ => throw new BackendLoadException($"Several backends in {definition.SourceDirectory} ({string.Join(", ", candidates.Select(c => c.FullName))}); choose one with the backend's \"Type\" setting."),
         };
     }
+
+    private static bool NamedLike(string typeName, string backendName) =>
+        typeName.Equals(backendName, StringComparison.OrdinalIgnoreCase)
+        || (typeName.EndsWith("Backend", StringComparison.Ordinal) && typeName[..^"Backend".Length].Equals(backendName, StringComparison.OrdinalIgnoreCase));
 
     private static IReadOnlyList<Type> GetLoadableTypes(Assembly assembly)
     {

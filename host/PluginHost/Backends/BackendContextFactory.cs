@@ -59,11 +59,11 @@ public sealed class BackendContextFactory(IProjectStore projects, LabelConfigCac
         };
     }
 
-    internal async ValueTask<SetupContext> CreateSetupContextAsync(string backend, ProjectRef projectRef, SetupRequest request,
-        string modelVersion, CancellationToken cancellationToken)
+    public async ValueTask<BackendContext> CreateSetupContextAsync(string backend, ProjectRef projectRef, string modelVersion,
+        CancellationToken cancellationToken)
     {
         var project = await ProjectAsync(backend, projectRef, cancellationToken).ConfigureAwait(false);
-        return new SetupContext
+        return new BackendContext
         {
             BackendName = backend,
             Project = projectRef,
@@ -72,8 +72,6 @@ public sealed class BackendContextFactory(IProjectStore projects, LabelConfigCac
             Logger = LoggerFor(backend),
             State = new ProjectStateView(projects, project),
             ModelVersion = modelVersion,
-            Hostname = request.Hostname,
-            AccessToken = request.AccessToken,
         };
     }
 

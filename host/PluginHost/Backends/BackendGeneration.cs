@@ -46,13 +46,3 @@ public sealed class BackendGeneration : Drainable
         await _dispose().ConfigureAwait(false);
     }
 }
-
-/// <summary>A request's hold on a generation; dispose to release it.</summary>
-public readonly struct BackendLease(BackendGeneration generation) : IDisposable
-{
-    public BackendGeneration Generation { get; } = generation;
-
-    public ILabelStudioBackend Backend => Generation.Backend;
-
-    public void Dispose() => Generation.Release();
-}

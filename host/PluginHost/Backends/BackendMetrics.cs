@@ -1,16 +1,24 @@
+using PluginHost.Metrics;
+
 namespace PluginHost.Backends;
 
 /// <summary>
-/// Per-backend counters and a predict-latency histogram, lock-free (Interlocked) so recording costs nanoseconds
-/// on the request path. Served by <c>GET /&lt;backend&gt;/metrics</c>.
+/// A backend's predict metrics. Each call is recorded twice, both lock-free and allocation-free: on the OpenTelemetry
+/// instruments (<see cref="BackendInstruments"/>, exported at <c>/metrics/prometheus</c>) and in a local log-bucket
+/// histogram whose percentiles <c>GET /&lt;backend&gt;/metrics</c> and the status page show (Prometheus computes its own
+/// from the exported buckets).
 /// </summary>
-public sealed class BackendMetrics
+public sealed class BackendMetrics(string backend)
 {
     // Bucket i holds latencies up to Bound(i) microseconds: 1 µs × 1.25^i, up to ~10 minutes.
     private const int BucketCount = 96;
     private const double Growth = 1.25;
     private static readonly double LogGrowth = Math.Log(Growth);
     private readonly long[] _buckets = new long[BucketCount];
+    private readonly KeyValuePair<string, object?> _backend = new("backend", backend);
+    private readonly KeyValuePair<string, object?> _ok = new("outcome", "ok");
+    private readonly KeyValuePair<string, object?> _error = new("outcome", "error");
+    private readonly KeyValuePair<string, object?> _timeout = new("outcome", "timeout");
     private long _predictCalls;
     private long _tasks;
     private long _errors;
@@ -23,11 +31,22 @@ public sealed class BackendMetrics
         var micros = Math.Max(1, elapsed.TotalMicroseconds);
         var index = Math.Clamp((int)Math.Ceiling(Math.Log(micros) / LogGrowth), 0, BucketCount - 1);
         Interlocked.Increment(ref _buckets[index]);
+        BackendInstruments.Requests.Add(1, _backend, _ok);
+        BackendInstruments.Tasks.Add(tasks, _backend);
+        BackendInstruments.Duration.Record(elapsed.TotalSeconds, _backend);
     }
 
-    public void RecordError() => Interlocked.Increment(ref _errors);
+    public void RecordError()
+    {
+        Interlocked.Increment(ref _errors);
+        BackendInstruments.Requests.Add(1, _backend, _error);
+    }
 
-    public void RecordTimeout() => Interlocked.Increment(ref _timeouts);
+    public void RecordTimeout()
+    {
+        Interlocked.Increment(ref _timeouts);
+        BackendInstruments.Requests.Add(1, _backend, _timeout);
+    }
 
     public BackendMetricsSnapshot Snapshot()
     {
@@ -52,6 +71,3 @@ public sealed class BackendMetrics
         return null;
     }
 }
-
-public sealed record BackendMetricsSnapshot(long PredictCalls, long Tasks, long Errors, long Timeouts,
-    double? PredictP50Ms, double? PredictP95Ms, double? PredictP99Ms);

@@ -36,6 +36,17 @@ public sealed class HostSettings
     /// <summary>Largest accepted request body (413 beyond).</summary>
     public long MaxRequestBodyBytes { get; set; } = 64 * 1024 * 1024;
 
+    /// <summary>A client must send its request line and headers within this time, else Kestrel closes the connection
+    /// (Kestrel's default is 30 s; Label Studio sends each request at once, so a slow sender only holds a connection).</summary>
+    public double RequestHeadersTimeoutSeconds { get; set; } = 10;
+
+    /// <summary>Largest <c>/predict</c> answer, in bytes: past it the answer is a JSON 500 naming this setting instead of a
+    /// body that could exhaust the host's memory (one prediction can amplify a small request into a huge answer).</summary>
+    public long MaxResponseBytes { get; set; } = 64 * 1024 * 1024;
+
+    /// <summary>Most regions one prediction may carry; the rest are dropped and the answer's <c>warnings</c> say so.</summary>
+    public int MaxRegionsPerPrediction { get; set; } = 10_000;
+
     /// <summary>A predict call running longer answers 504 (the backend is reported; the host keeps serving).</summary>
     public double PredictTimeoutSeconds { get; set; } = 60;
 

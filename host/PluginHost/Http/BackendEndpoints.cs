@@ -4,6 +4,7 @@ using System.Text.Json.Serialization.Metadata;
 using Microsoft.Extensions.Options;
 using PluginHost.Backends;
 using PluginHost.Configuration;
+using PluginHost.Logging;
 using PluginHost.Sdk.Backends;
 using PluginHost.Sdk.LabelConfigs;
 using PluginHost.Sdk.Predictions;
@@ -25,14 +26,18 @@ internal sealed class BackendEndpoints(
     PredictInvoker invoker,
     ITrainingService training,
     VersionService versions,
-    IEnumerable<ISetupObserver> setupObservers)
+    IEnumerable<ISetupObserver> setupObservers,
+    IOptions<HostSettings> options)
 {
+    private readonly int _maxRegionsPerPrediction = options.Value.MaxRegionsPerPrediction;
+    private readonly long _maxResponseBytes = options.Value.MaxResponseBytes;
     private readonly ISetupObserver[] _setupObservers = setupObservers.ToArray();
 
     public Task HostHealthAsync(HttpContext context)
     {
         var backends = registry.Slots.Select(Describe).ToList();
-        var body = new HostHealth("UP", "PluginHost", registry.Default?.Name, backends);
+        var jobs = context.RequestServices.GetService<Jobs.PredictionJobs>()?.All.Take(20).Select(j => j.Snapshot()).ToList();
+        var body = new HostHealth("UP", "PluginHost", registry.Default?.Name, backends, jobs is { Count: > 0 } ? jobs : null);
         return WriteAsync(context, StatusCodes.Status200OK, body);
     }
 
@@ -54,6 +59,7 @@ internal sealed class BackendEndpoints(
         using var lease = Acquire(slot);
         var request = await ReadAsync(context, HostJson.Info<SetupRequest>());
         var project = request.Project ?? ProjectRef.Default;
+        RequestLogScope.SetProject(context, project.Id);
         var key = new ProjectKey(slot.Name, project.Id);
         if (request.Schema is { Length: > 0 } schema)
         {
@@ -66,7 +72,7 @@ internal sealed class BackendEndpoints(
         foreach (var observer in _setupObservers) await observer.OnSetupAsync(slot.Name, project, request, context.RequestAborted);
 
         var modelVersion = await ModelVersionAsync(lease.Generation, project, context.RequestAborted);
-        var setupContext = await contexts.CreateSetupContextAsync(slot.Name, project, request, modelVersion, context.RequestAborted);
+        var setupContext = await contexts.CreateSetupContextAsync(slot.Name, project, modelVersion, context.RequestAborted);
         await lease.Backend.SetupAsync(setupContext, context.RequestAborted);
         await WriteAsync(context, StatusCodes.Status200OK, new SetupAnswer(modelVersion));
     }
@@ -77,10 +83,14 @@ internal sealed class BackendEndpoints(
         using var lease = Acquire(slot);
         var request = await ReadAsync(context, HostJson.Info<PredictRequest>());
         var tasks = request.Tasks ?? throw new HttpError(StatusCodes.Status400BadRequest, "The request has no 'tasks' list.", slot.Name);
+        PredictRequestValidator.Validate(tasks, request.Params?.Context, slot.Name);
         var project = request.Project ?? (tasks.Count > 0 ? tasks[0].Project : null) ?? ProjectRef.Default;
+        RequestLogScope.SetProject(context, project.Id);
         var input = new PredictInput(project, tasks, request.LabelConfig, request.Params?.Context);
         var predictions = await invoker.PredictAsync(lease.Generation, input, PredictPurpose.Request, context.RequestAborted);
-        await WriteAsync(context, StatusCodes.Status200OK, new PredictResponse { Results = predictions });
+        List<string>? warnings = null;
+        predictions = PredictionBounds.CapRegions(predictions, _maxRegionsPerPrediction, ref warnings);
+        await WriteBoundedAsync(context, new PredictResponse { Results = predictions, Warnings = warnings }, slot.Name);
     }
 
     public async Task WebhookAsync(HttpContext context)
@@ -88,6 +98,7 @@ internal sealed class BackendEndpoints(
         var slot = FindSlot(context);
         using var lease = Acquire(slot);
         var webhookEvent = await ReadAsync(context, HostJson.Info<WebhookEvent>());
+        RequestLogScope.SetProject(context, webhookEvent.Project?.Id);
         if (webhookEvent.Action is not { } action || WebhookEvents.Classify(action) == WebhookEventKind.Unknown)
         {
             await WriteAsync(context, StatusCodes.Status200OK, new StatusAnswer("Unknown event", $"'{webhookEvent.Action}' does not train this backend."));
@@ -95,7 +106,12 @@ internal sealed class BackendEndpoints(
         }
         if (lease.Generation.Trainable is null)
         {
-            await WriteAsync(context, StatusCodes.Status200OK, new StatusAnswer("ok", $"Backend '{slot.Name}' does not train; {action} ignored."));
+            // As the Python SDK's server: its four training events answer 201 on every backend, trainable or not.
+            var acknowledged = WebhookEvents.PythonSdkAnswersCreated(action);
+            var answered = acknowledged
+                ? new StatusAnswer("ok", $"Backend '{slot.Name}' does not train; {action} acknowledged.")
+                : new StatusAnswer("Unknown event", $"Backend '{slot.Name}' does not train; {action} ignored.");
+            await WriteAsync(context, acknowledged ? StatusCodes.Status201Created : StatusCodes.Status200OK, answered);
             return;
         }
         var answer = await training.OnWebhookAsync(lease.Generation, webhookEvent, context.RequestAborted);
@@ -201,11 +217,11 @@ internal sealed class BackendEndpoints(
     /// <summary>Queued work and stored annotations are "created" (what Label Studio and the Python SDK expect); the rest is 200.</summary>
     private static int StatusOf(TrainingAnswer answer) => answer.Outcome switch
     {
-        TrainingOutcome.Queued or TrainingOutcome.Stored => StatusCodes.Status201Created,
+        TrainingOutcome.Queued or TrainingOutcome.Stored or TrainingOutcome.Acknowledged => StatusCodes.Status201Created,
         _ => StatusCodes.Status200OK,
     };
 
-    private static BackendHealth Describe(BackendSlot slot)
+    internal static BackendHealth Describe(BackendSlot slot)
     {
         var current = slot.Current;
         var status = slot.Status;
@@ -220,8 +236,37 @@ internal sealed class BackendEndpoints(
     {
         if (context.Request.ContentLength == 0)
             throw new HttpError(StatusCodes.Status400BadRequest, "The request body is empty; a JSON object is expected.");
-        var body = await JsonSerializer.DeserializeAsync(context.Request.Body, info, context.RequestAborted);
+        T? body;
+        try
+        {
+            body = await JsonSerializer.DeserializeAsync(context.Request.Body, info, context.RequestAborted);
+        }
+        catch (IOException ex) when (ex is not BadHttpRequestException && !context.RequestAborted.IsCancellationRequested)
+        {
+            // Kestrel reports a malformed body framing (e.g. a chunk size of FFFFFFFFFFFFFFFF) as an IOException.
+            throw new HttpError(StatusCodes.Status400BadRequest, $"The request body could not be read: {ex.Message}");
+        }
         return body ?? throw new HttpError(StatusCodes.Status400BadRequest, "The request body is JSON null; a JSON object is expected.");
+    }
+
+    /// <summary>Writes a predict answer measured in memory first, so one past <c>MaxResponseBytes</c> becomes a clean JSON 500.</summary>
+    private async Task WriteBoundedAsync(HttpContext context, PredictResponse body, string backend)
+    {
+        using var buffer = new CappedBufferWriter(_maxResponseBytes);
+        try
+        {
+            await using var writer = new Utf8JsonWriter(buffer);
+            JsonSerializer.Serialize(writer, body, HostJson.Info<PredictResponse>());
+        }
+        catch (ResponseTooLargeException ex)
+        {
+            throw new HttpError(StatusCodes.Status500InternalServerError,
+                $"Backend '{backend}' answered more than {ex.Limit} bytes for {body.Results.Count} task(s) (MaxResponseBytes); send fewer tasks or raise the limit.", backend);
+        }
+        context.Response.StatusCode = StatusCodes.Status200OK;
+        context.Response.ContentType = "application/json";
+        context.Response.ContentLength = buffer.WrittenMemory.Length;
+        await context.Response.Body.WriteAsync(buffer.WrittenMemory, context.RequestAborted);
     }
 
     private static Task WriteAsync<T>(HttpContext context, int status, T body)

@@ -6,7 +6,7 @@ using PluginHost.Configuration;
 namespace PluginHost.Http;
 
 /// <summary>
-/// Basic auth for every route when <c>BASIC_AUTH_USER</c>/<c>BASIC_AUTH_PASS</c> are set (401 with
+/// Basic auth for every route (docs/protocol.md §1.8, §6.8) when <c>BASIC_AUTH_USER</c>/<c>BASIC_AUTH_PASS</c> are set (401 with
 /// <c>WWW-Authenticate</c>). Label Studio's annotation webhooks carry no basic auth, so <c>/webhook</c> also accepts
 /// the shared <c>WEBHOOK_SECRET</c> as header <c>X-Webhook-Secret</c> or query <c>?token=</c>. Comparisons are
 /// constant-time.
@@ -21,7 +21,8 @@ internal sealed class BasicAuthMiddleware(RequestDelegate next, IOptions<HostSet
     public Task InvokeAsync(HttpContext context)
     {
         if (!_basicAuth && _webhookSecret is null) return next(context);
-        var isWebhook = IsWebhook(context.Request.Path);
+        // Routing ran before this middleware: the matched endpoint, not the path text, says what is a webhook.
+        var isWebhook = WebhookEndpointMetadata.IsWebhook(context);
         if (isWebhook && _webhookSecret is not null && HasWebhookSecret(context.Request)) return next(context);
         if (_basicAuth && HasBasicCredentials(context.Request)) return next(context);
         if (!_basicAuth && !isWebhook) return next(context);
@@ -29,12 +30,6 @@ internal sealed class BasicAuthMiddleware(RequestDelegate next, IOptions<HostSet
         if (_basicAuth) context.Response.Headers.WWWAuthenticate = "Basic realm=\"Login required\"";
         return HttpErrors.WriteAsync(context, new ApiError(StatusCodes.Status401Unauthorized,
             isWebhook ? "Webhook needs basic auth or the webhook secret (X-Webhook-Secret header or ?token=)." : "Login required."));
-    }
-
-    private static bool IsWebhook(PathString path)
-    {
-        var value = path.Value.AsSpan().TrimEnd('/');
-        return value.EndsWith("/webhook", StringComparison.OrdinalIgnoreCase);
     }
 
     private bool HasWebhookSecret(HttpRequest request)

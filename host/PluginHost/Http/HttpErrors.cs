@@ -34,6 +34,10 @@ internal static class HttpErrors
         BackendContractException e => new ApiError(StatusCodes.Status500InternalServerError, e.Message, e.Backend),
         ResourceNotFoundException e => new ApiError(StatusCodes.Status404NotFound, e.Message, e.Backend),
         Training.ModelActivationException e => new ApiError(StatusCodes.Status409Conflict, e.Message, e.Backend),
+        // A task pointed at the host's own network: the request's fault, named with the rule it broke.
+        BackendCallException e when TaskDataRefusal.Find(e.InnerException) is { } refused => new ApiError(StatusCodes.Status403Forbidden, refused.Message, e.Backend),
+        // The backend chose the status (e.g. 502: a service it calls failed) and a message fit for the client.
+        BackendCallException { InnerException: Sdk.Backends.BackendException reported } e => new ApiError(reported.StatusCode, reported.Message, e.Backend),
         BackendCallException => null,
         BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } =>
             new ApiError(StatusCodes.Status413PayloadTooLarge, "The request body is larger than the host accepts (MaxRequestBodyBytes)."),
@@ -76,6 +80,7 @@ internal sealed class JsonErrorMiddleware(RequestDelegate next, ILogger<JsonErro
             {
                 logger.LogWarning("Rejected {Method} {Path}: {Status} {Detail}", context.Request.Method, context.Request.Path, error.Status, error.Detail);
             }
+            if (!settings.Value.ExposeErrorDetails) error = ServerPathScrubber.Scrub(error);
             await HttpErrors.WriteAsync(context, error);
         }
     }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Microsoft.Extensions.Options;
 using PluginHost.Backends;
 using PluginHost.Configuration;
+using PluginHost.Sdk.Backends;
 using PluginHost.Sdk.LabelConfigs;
 using PluginHost.Sdk.Predictions;
 
@@ -50,6 +51,10 @@ public sealed class PredictInvoker
         {
             var model = input.Model ?? lease?.Generation;
             var context = await _contexts.CreatePredictContextAsync(generation.Name, input, model, generation.CodeVersion, cancellationToken).ConfigureAwait(false);
+            // A backend loaded without its model is our fault, not the request's: 503 with the reason /health gives —
+            // after the request's own checks (the context parses its label config), so a malformed request is a 400 everywhere.
+            if (generation.Backend.HealthError is { } unusable)
+                throw new BackendCallException(generation.Name, new BackendException(503, $"Backend '{generation.Name}' is not usable: {unusable}"));
             return await InvokeAsync(new PredictCall(generation, context, purpose), cancellationToken).ConfigureAwait(false);
         }
         finally
@@ -112,6 +117,7 @@ public sealed class PredictInvoker
                 throw new BackendCallException(call.Backend, ex);
             }
         }
+        // One prediction per task, in order, or none at all (docs/protocol.md §1.3, §6.1).
         var tasks = context.Tasks.Count;
         if (predictions.Count != 0 && predictions.Count != tasks)
             throw new BackendContractException(call.Backend,

@@ -1,3 +1,4 @@
+using System.Runtime.Loader;
 using System.Reflection;
 using McMaster.NETCore.Plugins;
 using Microsoft.Extensions.Options;
@@ -9,8 +10,10 @@ namespace PluginHost.Plugins;
 /// <summary>
 /// One version of a plugin folder loaded into its own unloadable load context, from a shadow copy. Every backend
 /// generation made from it holds a reference (<see cref="Drainable"/>); once the loader retired it and the last
-/// generation let go, the context unloads and the copy is deleted. The SDK, ONNX Runtime and the Microsoft.Extensions abstractions come from the host (one identity, one
-/// native copy); everything else, ML.NET included, is private to the plugin.
+/// generation let go, the context unloads and the copy is deleted. Every assembly the host carries comes from the host
+/// (<c>PreferSharedTypes</c>): the SDK, ONNX Runtime (one native copy), the Microsoft.Extensions abstractions and ML.NET,
+/// which must never be loaded into a collectible context (docs/hardening.md, "The runtime crash"); everything else is
+/// private to the plugin.
 /// </summary>
 internal sealed class LoadedPlugin : Drainable
 {
@@ -77,6 +80,7 @@ internal sealed class LoadedPlugin : Drainable
 
     protected override ValueTask DisposeCoreAsync()
     {
+        if (AssemblyLoadContext.GetLoadContext(Assembly) is { } context) MlNetCaches.Forget(context);
         _loader.Dispose();
         _onUnloaded();
         return ValueTask.CompletedTask;

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Primitives;
 using PluginHost.Backends;
 using PluginHost.CodeSources;
 using PluginHost.Configuration;
+using PluginHost.Metrics;
 
 namespace PluginHost.Plugins;
 
@@ -238,8 +239,10 @@ internal sealed class PluginFolderSource(
         {
             plugin.Retire(); // the loading reference: from now on the published generations keep it loaded
         }
+        var elapsed = Stopwatch.GetElapsedTime(started);
+        foreach (var backend in state.Backends) BackendInstruments.RecordLoad(backend, "plugin", elapsed);
         logger.LogInformation("Plugin {Plugin} {Version} loaded from {Folder} in {ElapsedMs:0} ms ({Backends})",
-            name, plugin.Version, path, Stopwatch.GetElapsedTime(started).TotalMilliseconds, string.Join(", ", state.Backends));
+            name, plugin.Version, path, elapsed.TotalMilliseconds, string.Join(", ", state.Backends));
     }
 
     private async Task StartBackendAsync(LoadedPlugin plugin, PlannedBackend backend, CancellationToken cancellationToken)

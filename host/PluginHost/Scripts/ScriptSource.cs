@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using PluginHost.Backends;
 using PluginHost.CodeSources;
 using PluginHost.Configuration;
+using PluginHost.Metrics;
 
 namespace PluginHost.Scripts;
 
@@ -155,7 +156,9 @@ public sealed class ScriptSource : IHostedService, IAsyncDisposable
         var unloaded = 0;
         ValueTask Unload()
         {
-            if (Interlocked.Exchange(ref unloaded, 1) == 0) context.Unload();
+            if (Interlocked.Exchange(ref unloaded, 1) != 0) return ValueTask.CompletedTask;
+            Backends.MlNetCaches.Forget(context);
+            context.Unload();
             return ValueTask.CompletedTask;
         }
         try
@@ -165,6 +168,7 @@ public sealed class ScriptSource : IHostedService, IAsyncDisposable
                 _configuration.GetSection($"Backends:{name}:Settings"), _configuration[$"Backends:{name}:Type"]);
             var generation = await ActivateAsync(definition, assembly, bundle.ShortVersion, Unload, cancellationToken);
             _registry.Publish(generation);
+            BackendInstruments.RecordLoad(name, "script", Stopwatch.GetElapsedTime(started));
             _logger.LogInformation("Script {Backend} ({File}) compiled in {CompileMs:0} ms, serving in {TotalMs:0} ms", name, file,
                 compilation.Elapsed.TotalMilliseconds, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         }

@@ -1,7 +1,9 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Text.Json;
 using PluginHost.Backends;
 using PluginHost.Invocation;
+using PluginHost.Metrics;
 using PluginHost.Sdk.LabelConfigs;
 using PluginHost.Sdk.Protocol;
 
@@ -30,13 +32,17 @@ public sealed class ModelActivator(IActiveVersionStore activeVersions, PredictIn
         try
         {
             var stored = new ActiveModel(version.Name, version.Directory);
+            var backendTag = TrainingInstruments.Backend(backend);
             ModelGeneration loaded;
+            var loading = Stopwatch.GetTimestamp();
             try
             {
                 loaded = await models.LoadAsync(project, stored, cancellationToken);
+                TrainingInstruments.ModelLoad.Record(Stopwatch.GetElapsedTime(loading).TotalSeconds, backendTag);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
+                TrainingInstruments.Activations.Add(1, backendTag, TrainingInstruments.Outcome("failed"));
                 throw new ModelActivationException(backend, $"Version {version.Name} of {backend}/{project.Id} did not load: {ex.GetType().Name}: {ex.Message}", ex);
             }
             try
@@ -47,9 +53,11 @@ public sealed class ModelActivator(IActiveVersionStore activeVersions, PredictIn
             catch
             {
                 loaded.Retire();
+                TrainingInstruments.Activations.Add(1, backendTag, TrainingInstruments.Outcome("failed"));
                 throw;
             }
             models.Swap(project.Id, loaded);
+            TrainingInstruments.Activations.Add(1, backendTag, TrainingInstruments.Outcome("ok"));
             logger.LogInformation("{Backend}/{Project} now serves {ModelVersion}", backend, project.Id, loaded.ModelVersion);
             return loaded.ModelVersion;
         }

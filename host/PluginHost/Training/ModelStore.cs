@@ -205,20 +205,6 @@ public sealed class ModelStore
     private static string Key(string backend) => backend.ToLowerInvariant();
 }
 
-public sealed record StoredVersion(string Name, int Number, string Directory, string ModelVersion, bool IsActive, VersionMetadata? Metadata);
-
-/// <summary>What a version folder's <c>version.json</c> records about how it was made.</summary>
-public sealed record VersionMetadata(
-    string Backend,
-    string Project,
-    string? Job,
-    string Trigger,
-    int Examples,
-    DateTimeOffset CreatedAt,
-    double TrainingSeconds,
-    string CodeVersion,
-    string? LabelsSignature);
-
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, WriteIndented = true,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(VersionMetadata))]

@@ -1,17 +1,7 @@
+using PluginHost.Metrics;
 using PluginHost.Sdk.Protocol;
 
 namespace PluginHost.Training;
-
-public static class TrainingJobStates
-{
-    public const string Queued = "queued";
-    public const string Running = "running";
-    public const string Succeeded = "succeeded";
-    public const string Failed = "failed";
-    public const string Cancelled = "cancelled";
-
-    public static bool IsFinished(string state) => state is Succeeded or Failed or Cancelled;
-}
 
 /// <summary>One training run of one backend and project: its state, progress and outcome. Thread-safe.</summary>
 public sealed class TrainingJob
@@ -37,6 +27,7 @@ public sealed class TrainingJob
         Trigger = trigger;
         CreatedAt = DateTimeOffset.UtcNow;
         _onChanged = onChanged;
+        TrainingInstruments.Queued.Add(1, TrainingInstruments.Backend(backend));
     }
 
     public string Id { get; }
@@ -73,6 +64,7 @@ public sealed class TrainingJob
             _state = TrainingJobStates.Running;
             _startedAt = DateTimeOffset.UtcNow;
         }
+        TrainingInstruments.Running.Add(1, TrainingInstruments.Backend(Backend));
         _onChanged(this);
     }
 
@@ -125,9 +117,11 @@ public sealed class TrainingJob
 
     private void Finish(string state, string? error, string? modelVersion)
     {
+        bool wasRunning;
         lock (_gate)
         {
             if (TrainingJobStates.IsFinished(_state)) return;
+            wasRunning = _state == TrainingJobStates.Running;
             _state = state;
             _stage = state;
             _error = error;
@@ -135,7 +129,18 @@ public sealed class TrainingJob
             if (state == TrainingJobStates.Succeeded) _progress = 1;
             _finishedAt = DateTimeOffset.UtcNow;
         }
+        RecordOutcome(state, wasRunning);
         _onChanged(this);
+    }
+
+    private void RecordOutcome(string state, bool wasRunning)
+    {
+        var backend = TrainingInstruments.Backend(Backend);
+        var outcome = TrainingInstruments.Outcome(state);
+        TrainingInstruments.Finished.Add(1, backend, outcome);
+        if (!wasRunning) return;
+        TrainingInstruments.Running.Add(-1, backend);
+        TrainingInstruments.Duration.Record((_finishedAt!.Value - _startedAt!.Value).TotalSeconds, backend, outcome);
     }
 }
 
@@ -146,21 +151,3 @@ internal static class TrainingProgress
     public static readonly (double Start, double End) Train = (0.1, 0.85);
     public static readonly (double Start, double End) Activate = (0.85, 1.0);
 }
-
-/// <summary>What <c>GET /&lt;backend&gt;/jobs/&lt;id&gt;</c> answers.</summary>
-public sealed record TrainingJobInfo(
-    string Id,
-    string Backend,
-    string Project,
-    string State,
-    string Stage,
-    double Progress,
-    string Trigger,
-    int CoalescedEvents,
-    int Examples,
-    string? ModelVersion,
-    string? Error,
-    DateTimeOffset CreatedAt,
-    DateTimeOffset? StartedAt,
-    DateTimeOffset? FinishedAt,
-    double? DurationSeconds);

@@ -12,6 +12,9 @@ public enum TrainingOutcome
     /// <summary>Stored annotations were removed.</summary>
     Removed,
 
+    /// <summary>Handled, and answered "created" because the Python SDK answers this event so (e.g. ANNOTATION_DELETED).</summary>
+    Acknowledged,
+
     /// <summary>The event does not train this backend.</summary>
     Ignored,
 }

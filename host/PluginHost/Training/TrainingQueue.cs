@@ -77,9 +77,14 @@ public sealed class TrainingQueue : ITrainingQueue
             return _lanes.TryGetValue((backend.ToLowerInvariant(), projectId), out var lane) ? (lane.Running, lane.Waiting) : (null, null);
     }
 
+    /// <summary>The jobs in memory (waiting, running and the last finished ones), newest first: for the status page.</summary>
+    public IReadOnlyList<TrainingJobInfo> RecentJobs() =>
+        _jobs.Values.Select(j => j.Snapshot()).OrderByDescending(j => j.CreatedAt).ToList();
+
     public ValueTask<TrainingJobInfo?> CancelAsync(string backend, string jobId, CancellationToken cancellationToken) =>
         ValueTask.FromResult(Cancel(backend, jobId));
 
+    /// <summary>Cancels a waiting job at once, or asks a running one to stop. Null when the job is unknown.</summary>
     private TrainingJobInfo? Cancel(string backend, string id)
     {
         if (!_jobs.TryGetValue(id, out var job) || !job.Backend.Equals(backend, StringComparison.OrdinalIgnoreCase))

@@ -11,7 +11,7 @@ namespace PluginHost.Training;
 
 /// <summary>
 /// Turns Label Studio's training events into stored annotations and queued jobs, answering at once (Label Studio
-/// gives a webhook one second). Also watches <c>/setup</c>: a config whose labels differ from those the active version
+/// gives a webhook one second: docs/protocol.md §1.6, §6.9). Also watches <c>/setup</c>: a config whose labels differ from those the active version
 /// learned queues a clean retrain. Knows nothing of HTTP: refusals are <see cref="ClientRequestException"/>s.
 /// </summary>
 internal sealed class TrainingService(
@@ -43,6 +43,8 @@ internal sealed class TrainingService(
 
             case WebhookEventKind.AnnotationsChanged:
             {
+                if (webhookEvent.Annotation is not { Count: > 0 } && webhookEvent.Annotations is not { Count: > 0 })
+                    return new TrainingAnswer(TrainingOutcome.Stored, "ok", Detail: $"The {action} webhook carries no 'annotation': nothing stored.");
                 var stored = await StoreAnnotationsAsync(backend, project, webhookEvent, cancellationToken);
                 if (settings.EveryNAnnotations <= 0)
                     return new TrainingAnswer(TrainingOutcome.Stored, "ok",
@@ -58,7 +60,9 @@ internal sealed class TrainingService(
             {
                 var ids = (webhookEvent.Annotations ?? webhookEvent.Annotation ?? []).Select(a => a.Id).OfType<long>().ToList();
                 var deleted = await annotations.DeleteAsync(project.Id, ids, cancellationToken);
-                return new TrainingAnswer(TrainingOutcome.Removed, "ok", Detail: $"Removed {deleted} stored annotation(s).");
+                // 201 like the Python SDK's server for its training events (ANNOTATION_DELETED; the bulk event is not one).
+                return new TrainingAnswer(WebhookEvents.PythonSdkAnswersCreated(action) ? TrainingOutcome.Acknowledged : TrainingOutcome.Removed, "ok",
+                    Detail: $"Removed {deleted} stored annotation(s).");
             }
 
             case WebhookEventKind.ProjectUpdated:

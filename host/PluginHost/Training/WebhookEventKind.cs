@@ -1,6 +1,6 @@
 namespace PluginHost.Training;
 
-/// <summary>What a Label Studio webhook means to training (docs/protocol.md §Webhooks).</summary>
+/// <summary>What a Label Studio webhook means to training (docs/protocol.md §1.6).</summary>
 public enum WebhookEventKind
 {
     /// <summary>Not a training event: answered <c>200 {"status":"Unknown event"}</c>.</summary>

@@ -114,6 +114,17 @@ public sealed class DecodedImage : IDisposable
         }
     }
 
+    /// <summary>The whole image stretched to <paramref name="width"/>×<paramref name="height"/> (aspect not kept), as
+    /// detectors that take any size in multiples of 32 read it; the caller disposes the bitmap.</summary>
+    public SKBitmap Resize(int width, int height)
+    {
+        if (width <= 0 || height <= 0) throw new ArgumentOutOfRangeException(nameof(width), "The size must be positive.");
+        var bitmap = Blank(width, height, 0);
+        using var canvas = new SKCanvas(bitmap);
+        canvas.DrawImage(Image, new SKRect(0, 0, width, height), new SKSamplingOptions(SKFilterMode.Linear, SKMipmapMode.Linear));
+        return bitmap;
+    }
+
     private SKBitmap Blank(int width, int height, int padding)
     {
         var info = new SKImageInfo(width + 2 * padding, height + 2 * padding, _bitmap.ColorType, SKAlphaType.Opaque);

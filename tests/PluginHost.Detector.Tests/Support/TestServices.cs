@@ -45,6 +45,8 @@ internal sealed class TaskDataServices : IDisposable
             o.LabelStudioUrl = null;
             o.ApiKey = null;
             o.LocalFilesDocumentRoot = null;
+            // The fake servers run on loopback, standing in for remote hosts: let the network guard through to them.
+            o.AllowedHosts = ["127.0.0.1"];
             configure(o);
         });
         _provider = services.BuildServiceProvider();

@@ -11,47 +11,6 @@ using PluginHost.Sdk.Protocol;
 
 namespace PluginHost.Ocr.Tests.Support;
 
-/// <summary>A temporary folder deleted at the end of the test.</summary>
-public sealed class TempDir : IDisposable
-{
-    public string Path { get; } = Directory.CreateTempSubdirectory("pluginhost-ocr-").FullName;
-
-    public string File(string name) => System.IO.Path.Combine(Path, name);
-
-    public void Dispose()
-    {
-        try
-        {
-            Directory.Delete(Path, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-    }
-}
-
-/// <summary>The real task-data resolver, built as the host builds it (AddTaskDataAccess), caching under a temp folder.</summary>
-public sealed class TaskData : IDisposable
-{
-    private readonly ServiceProvider _provider;
-
-    public TaskData(string cacheDirectory, string? localFilesRoot = null)
-    {
-        _provider = new ServiceCollection().AddLogging().AddTaskDataAccess(o =>
-        {
-            // Never let the machine's environment leak into a test.
-            o.LabelStudioUrl = null;
-            o.ApiKey = null;
-            o.LocalFilesDocumentRoot = localFilesRoot;
-            o.CacheDirectory = cacheDirectory;
-        }).BuildServiceProvider();
-    }
-
-    public ITaskDataResolver Resolver => _provider.GetRequiredService<ITaskDataResolver>();
-
-    public void Dispose() => _provider.Dispose();
-}
-
 /// <summary>Builds OCR backends and requests the way the host does.</summary>
 public static class OcrKit
 {

@@ -127,7 +127,7 @@ public sealed class NerHttpTests
 #else
     [Fact(Skip = "Unloading needs a Release build: the Debug JIT keeps old load contexts alive. Run dotnet test -c Release.")]
 #endif
-    public async Task A_plugin_that_trained_and_predicted_unloads_with_its_private_ml_net()
+    public async Task A_plugin_that_trained_and_predicted_unloads_with_ml_net_shared_from_the_host()
     {
         // Reflection-based System.Text.Json (ner.json) once pinned the plugin's load context for the process's lifetime.
         var (train, test) = SyntheticNerCorpus.Generate(100, 20, seed: 5);

@@ -37,14 +37,14 @@ public sealed class TrainingLoopTests
     {
         var (status, setup) = await host.PostAsync($"{Backend}/setup", Setup(SentimentConfig));
         Assert.Equal(200, status);
-        Assert.Equal("textclassifier-1.0.0", setup["model_version"]!.GetValue<string>());
+        Assert.Equal("textclassifier-2.0.0", setup["model_version"]!.GetValue<string>());
 
         // Before any training: a guess from the label names, never an error.
         var (_, cold) = await host.PostAsync($"{Backend}/predict", Predict(["This is a positive surprise", "no label word here"]));
         var coldResults = TrainingHost.Results(cold).ToList();
         Assert.Equal("Positive", TrainingHost.FirstChoice(coldResults[0]));
         Assert.Empty(coldResults[1]["result"]!.AsArray());
-        Assert.Equal("textclassifier-1.0.0", coldResults[0]["model_version"]!.GetValue<string>());
+        Assert.Equal("textclassifier-2.0.0", coldResults[0]["model_version"]!.GetValue<string>());
 
         // Annotations arrive one webhook at each, each acknowledged well within Label Studio's one second.
         for (var i = 0; i < Sentiment.Length; i++)
@@ -196,11 +196,11 @@ public sealed class TrainingLoopTests
     }
 }
 
-/// <summary>Cancelling a textclassifier job stops ML.NET mid-training rather than waiting for it to finish.</summary>
+/// <summary>Cancelling a textclassifier job stops the optimizer mid-training rather than waiting for it to finish.</summary>
 public sealed class TextClassifierCancellationTests
 {
     [Fact]
-    public async Task Deleting_a_running_job_stops_ml_net_training()
+    public async Task Deleting_a_running_job_stops_training()
     {
         await using var host = await TrainingHost.StartAsync(settings:
         [
@@ -208,6 +208,10 @@ public sealed class TextClassifierCancellationTests
             // Big features on purpose: this training would take far longer than the test waits.
             ("Backends:textclassifier:Settings:WordNgrams", "3"),
             ("Backends:textclassifier:Settings:CharNgrams", "5"),
+            // Every n-gram, almost no penalty, no iteration cap: random labels keep the optimizer busy until cancelled.
+            ("Backends:textclassifier:Settings:MaxFeatures", "100000000"),
+            ("Backends:textclassifier:Settings:L2Regularization", "1e-12"),
+            ("Backends:textclassifier:Settings:MaxIterations", "1000000"),
         ]);
         var random = new Random(7);
         var words = Enumerable.Range(0, 3000).Select(i => $"w{i:x}").ToArray();
@@ -227,6 +231,6 @@ public sealed class TextClassifierCancellationTests
         Assert.Equal("cancelled", job["state"]!.GetValue<string>());
         Assert.True(cancelledAt.Elapsed < TimeSpan.FromSeconds(5), $"took {cancelledAt.Elapsed.TotalSeconds:F1} s to stop");
         var (_, versions) = await host.GetAsync("textclassifier/versions");
-        Assert.Equal(["textclassifier-1.0.0"], versions["versions"]!.AsArray().Select(v => v!.GetValue<string>()));
+        Assert.Equal(["textclassifier-2.0.0"], versions["versions"]!.AsArray().Select(v => v!.GetValue<string>()));
     }
 }

@@ -1,0 +1,155 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using PluginHost.Detector.Tests.Support;
+using PluginHost.Plugins.Segmentation.GroundingDino;
+using PluginHost.Sdk.LabelConfigs;
+using PluginHost.Sdk.Predictions;
+using PluginHost.Segmentation.Tests.Support;
+using Xunit;
+
+namespace PluginHost.Segmentation.Tests;
+
+public sealed class GroundingDinoBackendTests : IDisposable
+{
+    private const int Width = 160;
+    private const int Height = 120;
+
+    /// <summary>Query 0: a car at (20,30)-(60,90) px; query 1: a person at (96,12)-(144,60); query 2: a dog; query 3: a
+    /// weak car (logit −1: 0.27, under the 0.3 box threshold).</summary>
+    private static readonly PlantedQuery[] Queries =
+    [
+        new(0.25f, 0.5f, 0.25f, 0.5f, "car", 4),
+        new(0.75f, 0.3f, 0.3f, 0.4f, "person", 2),
+        new(0.5f, 0.5f, 0.1f, 0.1f, "dog", 5),
+        new(0.1f, 0.1f, 0.1f, 0.1f, "car", -1),
+    ];
+
+    private const string Config = """
+        <View>
+          <Image name="image" value="$image"/>
+          <TextArea name="prompt" toName="image" editable="true" rows="2" maxSubmissions="1" showSubmitButton="true"/>
+          <RectangleLabels name="label" toName="image"><Label value="Vehicle" predicted_values="car"/><Label value="PERSON"/></RectangleLabels>
+        </View>
+        """;
+
+    private readonly TestBackends _backends = new();
+
+    public void Dispose() => _backends.Dispose();
+
+    private GroundingDinoBackend Backend(byte[]? model = null, bool vocab = true, Dictionary<string, string?>? settings = null)
+    {
+        settings ??= new();
+        settings.TryAdd("DinoModelPath", _backends.Write("dino.onnx", model ?? PlantedDino.Model(Queries)));
+        if (vocab) _backends.Write("vocab.txt", System.Text.Encoding.UTF8.GetBytes(PlantedDino.VocabText));
+        return _backends.Create((config, data, env) => new GroundingDinoBackend(TestBackends.Bind<GroundingDinoSettings>(config), data,
+            NullLogger<GroundingDinoBackend>.Instance, env), settings, "groundingdino");
+    }
+
+    private static string Image() => TestBackends.DataUri(TestImages.Png(Width, Height));
+
+    private static string Prompt(string text) => $$"""
+        {"result":[{"id":"p1","from_name":"prompt","to_name":"image","type":"textarea","origin":"manual","value":{"text":["{{text}}"]} } ]}
+        """;
+
+    private static void AssertBox(Region region, string label, double score, (double X, double Y, double W, double H) box)
+    {
+        Assert.Equal(("rectanglelabels", "label", "image"), (region.Type, region.FromName, region.ToName));
+        Assert.Equal([label], region.Value!.Labels!);
+        Assert.Equal(score, region.Score!.Value, 4);
+        Assert.Equal(box, (Math.Round(region.Value.X!.Value, 6), Math.Round(region.Value.Y!.Value, 6), Math.Round(region.Value.Width!.Value, 6), Math.Round(region.Value.Height!.Value, 6)));
+        Assert.Equal((Width, Height), (region.OriginalWidth!.Value, region.OriginalHeight!.Value));
+    }
+
+    private static double Sigmoid(double x) => 1 / (1 + Math.Exp(-x));
+
+    [Fact]
+    public async Task Typed_phrase_lights_up_its_token_and_gets_the_planted_box_with_the_mapped_label()
+    {
+        using var backend = Backend();
+        Assert.Null(backend.HealthError);
+
+        var predictions = await backend.PredictAsync(TestBackends.Context(Config, [Image()], Prompt("car")), CancellationToken.None);
+
+        // "car" maps to Vehicle through predicted_values; the person and dog tokens are not in the caption; the weak car is under the threshold.
+        var region = Assert.Single(Assert.Single(predictions).Result);
+        AssertBox(region, "Vehicle", Math.Round(Sigmoid(4), 4), (12.5, 25, 25, 50));
+        Assert.Empty(PredictionValidator.Validate(System.Text.Json.JsonSerializer.SerializeToElement(predictions[0], Sdk.Json.SdkJson.Options), LabelConfig.Parse(Config)));
+    }
+
+    [Fact]
+    public async Task Batch_caption_is_the_labels_and_phrases_map_back_case_insensitively()
+    {
+        using var backend = Backend();
+
+        var predictions = await backend.PredictAsync(TestBackends.Context(Config, [Image(), Image()]), CancellationToken.None);
+
+        Assert.Equal(2, predictions.Count);
+        var result = predictions[1].Result;
+        Assert.Equal(2, result.Count);
+        AssertBox(result[0], "Vehicle", Math.Round(Sigmoid(4), 4), (12.5, 25, 25, 50));
+        AssertBox(result[1], "PERSON", Math.Round(Sigmoid(2), 4), (60, 10, 30, 40));
+        Assert.Equal(2, backend.Detector!.Runs);
+    }
+
+    [Fact]
+    public async Task Phrase_naming_a_label_among_other_words_takes_that_label()
+    {
+        using var backend = Backend();
+
+        var result = Assert.Single(await backend.PredictAsync(TestBackends.Context(Config, [Image()], Prompt("big red person . a dog")), CancellationToken.None)).Result;
+
+        // "big red person" → PERSON (by its word); "a dog" maps to nothing, so the dog's box is left out.
+        AssertBox(Assert.Single(result), "PERSON", Math.Round(Sigmoid(2), 4), (60, 10, 30, 40));
+    }
+
+    [Fact]
+    public async Task Control_threshold_overrides_the_box_threshold()
+    {
+        const string config = """
+            <View><Image name="image" value="$image"/>
+              <RectangleLabels name="label" toName="image" model_score_threshold="0.9"><Label value="car"/><Label value="person"/></RectangleLabels></View>
+            """;
+        using var backend = Backend();
+
+        var result = Assert.Single(await backend.PredictAsync(TestBackends.Context(config, [Image()]), CancellationToken.None)).Result;
+
+        Assert.Equal(["car"], Assert.Single(result).Value!.Labels!); // the person (0.88) is under 0.9
+    }
+
+    [Fact]
+    public void Caption_masks_follow_grounding_dinos_special_token_rule()
+    {
+        var tokenizer = Microsoft.ML.Tokenizers.BertTokenizer.Create(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(PlantedDino.VocabText)));
+
+        var caption = Caption.Build(tokenizer, [("red car", "Car"), ("person", "Person")], 256);
+
+        long[] ids = [.. new[] { "[CLS]", "red", "car", ".", "person", ".", "[SEP]" }.Select(PlantedDino.Id)];
+        Assert.Equal(ids, caption.Ids);
+        Assert.Equal([0L, 0, 1, 2, 0, 1, 0], caption.Positions);
+        var expected = new bool[49];
+        for (var i = 0; i < 7; i++) expected[i * 7 + i] = true;
+        foreach (var (from, to) in new[] { (1, 3), (4, 5) })
+            for (var r = from; r <= to; r++)
+                for (var c = from; c <= to; c++) expected[r * 7 + c] = true;
+        Assert.Equal(expected, caption.TextMask);
+        Assert.Equal([(1, 2), (4, 4)], caption.Phrases.Select(p => (p.FirstToken, p.LastToken)));
+        Assert.Equal("red car . person .", caption.Text);
+    }
+
+    [Fact]
+    public void Model_without_the_text_mask_input_is_unhealthy_naming_the_expected_inputs()
+    {
+        using var backend = Backend(PlantedDino.Model(Queries, omitTextMask: true));
+
+        Assert.Contains("expected inputs img [1, 3, H, W] float, input_ids [1, T]", backend.HealthError);
+        Assert.Contains("text_token_mask [1, T, T]", backend.HealthError);
+    }
+
+    [Fact]
+    public void Missing_vocabulary_is_unhealthy_and_says_where_it_was_looked_for()
+    {
+        using var backend = Backend(vocab: false);
+
+        Assert.Contains("vocab.txt", backend.HealthError);
+        Assert.Contains("VocabPath", backend.HealthError);
+    }
+}
