@@ -97,7 +97,7 @@ internal sealed class JobEndpoints(PredictionJobs jobs, BackendEndpoints backend
                 var seen = prediction?.Version ?? 0;
                 var (json, finished) = prediction is not null
                     ? (JsonSerializer.Serialize(prediction.Snapshot(), JobsJson.Default.PredictionJobInfo), prediction.IsFinished)
-                    : TrainingSnapshot(backend, id);
+                    : await TrainingSnapshotAsync(backend, id, aborted);
                 if (json != last || DateTime.UtcNow - lastWrite > Heartbeat)
                 {
                     await SendAsync(response, finished ? "end" : "progress", json, aborted);
@@ -125,10 +125,9 @@ internal sealed class JobEndpoints(PredictionJobs jobs, BackendEndpoints backend
         }
     }
 
-    private (string Json, bool Finished) TrainingSnapshot(string backend, string id)
+    private async ValueTask<(string Json, bool Finished)> TrainingSnapshotAsync(string backend, string id, CancellationToken cancellationToken)
     {
-        // The embedded queue answers from memory (ValueTask completes at once); a cluster queue may go to its store.
-        var info = training.GetJobAsync(backend, id, CancellationToken.None).AsTask().GetAwaiter().GetResult();
+        var info = await training.GetJobAsync(backend, id, cancellationToken);
         return info is null
             ? ("{}", true)
             : (JsonSerializer.Serialize(info, HostJson.Info<TrainingJobInfo>()), TrainingJobStates.IsFinished(info.State));
