@@ -97,11 +97,13 @@ function renderPredictionJobs(jobs) {
   document.getElementById("no-predictions").hidden = jobs.length > 0;
 }
 
-// One line per evaluation figure across the versions (accuracy, F1…: the figures between 0 and 1; counts stay in the
-// table); the examples count when a trainer reports none.
+// One line per evaluation figure across the versions: accuracy, F1 and the like (other figures between 0 and 1 when a
+// trainer reports none of those; counts stay in the table), the examples count when a trainer reports nothing.
+const SCORE = /accuracy|f1|precision|recall|auc|map|iou|score/i;
 function chart(versions) {
-  const names = [...new Set(versions.flatMap((v) => Object.keys(v.metrics || {})))].sort()
+  const fractions = [...new Set(versions.flatMap((v) => Object.keys(v.metrics || {})))].sort()
     .filter((n) => versions.every((v) => !v.metrics || typeof v.metrics[n] !== "number" || (v.metrics[n] >= 0 && v.metrics[n] <= 1)));
+  const names = fractions.some((n) => SCORE.test(n)) ? fractions.filter((n) => SCORE.test(n)) : fractions;
   const series = names.length
     ? names.map((n) => ({ name: n, values: versions.map((v) => (v.metrics || {})[n]) }))
     : [{ name: "examples", values: versions.map((v) => v.examples) }];
