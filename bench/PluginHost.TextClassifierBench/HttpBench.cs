@@ -88,6 +88,16 @@ public sealed class HttpBench : IAsyncDisposable
         return (seconds, info["duration_seconds"]!.GetValue<double>(), info["model_version"]!.GetValue<string>());
     }
 
+    /// <summary>What <c>/versions</c> reports for the active version: held-out count, metrics and the loss curve's ends.</summary>
+    public async Task<string> ActiveVersionFiguresAsync()
+    {
+        var versions = JsonNode.Parse(await _client.GetStringAsync($"{_route}/versions?project=6"))!;
+        var active = versions["details"]!.AsArray().Single(v => v!["active"]!.GetValue<bool>())!;
+        var loss = active["curves"]?["loss"]?.AsArray().Select(p => p!["value"]!.GetValue<double>()).ToList() ?? [];
+        return $"{active["version"]}: {active["examples"]} annotations, {active["validation_examples"]} held out by the training service; metrics "
+            + $"{active["metrics"]?.ToJsonString()}; loss {(loss.Count > 0 ? $"{loss[0]:F4} → {loss[^1]:F4} over {loss.Count - 1} iterations" : "not reported")}";
+    }
+
     public async Task<Quality> EvaluateAsync(IReadOnlyList<Message> test)
     {
         var predicted = new List<string?>();

@@ -30,6 +30,7 @@ await using (var bench = await HttpBench.StartAsync(nice: 19))
 {
     var (trainSeconds, version) = await bench.TrainAsync(train);
     Console.WriteLine($"/train on {train.Count} messages → {version} in {trainSeconds:F1} s (job duration, includes store, load and warm-up)");
+    Console.WriteLine($"/versions: {await bench.ActiveVersionFiguresAsync()}");
     for (var round = 1; round <= 3; round++)
     {
         var (retrainSeconds, jobSeconds, retrained) = await bench.RetrainAsync();

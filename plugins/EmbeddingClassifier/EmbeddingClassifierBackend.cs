@@ -61,8 +61,12 @@ public sealed class EmbeddingClassifierBackend : TrainableBackend<EmbeddingHead>
             context.Progress.Report(0.9 * embeddings.Count / examples.Count);
         }
         var head = HeadTrainer.Train(embeddings, examples.Select(e => e.Labels).ToList(), target, embedder.Identity, _settings.InverseRegularization,
-            cancellationToken);
+            cancellationToken, (iteration, loss) => context.ReportCurvePoint("loss", iteration, loss));
         head.Save(context.OutputDirectory);
+        // Scored as /predict would answer, on the held-out texts the head never saw.
+        var heldOut = ChoiceEvaluation.HeldOut(context, target);
+        var predicted = await ClassifyAsync(embedder, heldOut.Select(e => e.Text).ToList(), head, target, cancellationToken).ConfigureAwait(false);
+        ChoiceEvaluation.Report(context, heldOut.Select(e => e.Labels).ToList(), predicted);
         context.Progress.Report(1);
     }
 
@@ -89,7 +93,14 @@ public sealed class EmbeddingClassifierBackend : TrainableBackend<EmbeddingHead>
 
         var meta = model.Metadata;
         var dataKey = target?.DataKey ?? context.LabelConfig?.GetObject(meta.ObjectName)?.ValueKey ?? meta.ObjectName;
-        var texts = context.Tasks.Select(t => t.GetData(dataKey) ?? "").ToList();
+        return await ClassifyAsync(embedder, context.Tasks.Select(t => t.GetData(dataKey) ?? "").ToList(), model, target, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async ValueTask<IReadOnlyList<Prediction>> ClassifyAsync(TextEmbedder embedder, IReadOnlyList<string> texts, EmbeddingHead model, ChoicesTarget? target,
+        CancellationToken cancellationToken)
+    {
+        if (texts.Count == 0) return [];
+        var meta = model.Metadata;
         var present = Enumerable.Range(0, texts.Count).Where(i => texts[i].Length > 0).ToList();
         var vectors = await embedder.EmbedAsync(present.Select(i => texts[i]).ToList(), cancellationToken).ConfigureAwait(false);
         var allowed = target?.Labels is { } labels ? new HashSet<string>(labels, StringComparer.Ordinal) : null;

@@ -14,7 +14,7 @@ internal static class HeadTrainer
     private const int MaxIterations = 200;
 
     public static EmbeddingHead Train(IReadOnlyList<float[]> embeddings, IReadOnlyList<IReadOnlyList<string>> labels, ChoicesTarget target,
-        string encoder, double inverseRegularization, CancellationToken cancellationToken)
+        string encoder, double inverseRegularization, CancellationToken cancellationToken, Action<int, double>? onIteration = null)
     {
         var watch = Stopwatch.StartNew();
         var n = embeddings.Count;
@@ -25,7 +25,7 @@ internal static class HeadTrainer
         var rows = embeddings.Select(e => new SparseRow(dense, EmbeddingHead.Standardize(e, mean, scale))).ToList();
         var (weights, bias) = targets.ModelLabels.Count == 0
             ? ([], [])
-            : LogisticRegression.Fit(rows, d, targets.Rows, target.Multiple, 1 / (Math.Max(1e-9, inverseRegularization) * n), MaxIterations, cancellationToken);
+            : LogisticRegression.Fit(rows, d, targets.Rows, target.Multiple, 1 / (Math.Max(1e-9, inverseRegularization) * n), MaxIterations, cancellationToken, onIteration);
         var metadata = new HeadMetadata(target.ControlName, target.ObjectName, target.Multiple, targets.ModelLabels, targets.Constants, encoder, n,
             inverseRegularization, Math.Round(watch.Elapsed.TotalSeconds, 4));
         return new EmbeddingHead(metadata, new HeadWeights(mean, scale, weights, bias));

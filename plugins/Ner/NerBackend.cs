@@ -55,6 +55,7 @@ public sealed class NerBackend : TrainableBackend<NerModel>
         var (model, schema) = NerTrainer.Train(examples, labels, options, context.Progress, cancellationToken);
         cancellationToken.ThrowIfCancellationRequested();
         model.Save(context.OutputDirectory, schema);
+        ReportHeldOutScores(context, target, model, cancellationToken);
         var stats = model.Metadata.Stats!;
         context.Logger.LogInformation(
             "NER trained on {Texts} texts ({Tokens} tokens, {Spans} entities, {Empty} without entities) in {Seconds:F2}s with {Trainer}/{Scheme}; " +
@@ -62,6 +63,19 @@ public sealed class NerBackend : TrainableBackend<NerModel>
             stats.Texts, stats.Tokens, stats.Spans, stats.TextsWithoutSpans, model.Metadata.TrainingSeconds, model.Metadata.Trainer, model.Metadata.Scheme,
             stats.SnappedSpans, stats.OverlappingSpansDropped, stats.UnknownLabelSpansIgnored, stats.InvalidSpansIgnored);
         return Task.CompletedTask;
+    }
+
+    /// <summary>Entity precision, recall and F1 (exact offsets and label) on the host's held-out examples.</summary>
+    private static void ReportHeldOutScores(TrainingContext context, NerTarget target, NerModel model, CancellationToken cancellationToken)
+    {
+        var heldOut = context.ValidationExamples.Select(e => (Text: e.Task.GetData(target.Object.ValueKey), e.Annotation)).Where(e => e.Text is not null).ToList();
+        if (heldOut.Count == 0) return;
+        var predicted = model.Predict(heldOut.Select(e => e.Text!).ToList(), cancellationToken: cancellationToken);
+        var scores = Evaluation.EntityScores.Score(heldOut.Select(e => (IReadOnlyList<CharSpan>)SpansOf(e.Annotation, target)).ToList(),
+            predicted.Select(p => (IReadOnlyList<CharSpan>)p.Select(s => new CharSpan(s.Start, s.End, s.Label)).ToList()).ToList());
+        context.ReportMetric("entity_f1", Math.Round(scores.F1, 4));
+        context.ReportMetric("entity_precision", Math.Round(scores.Precision, 4));
+        context.ReportMetric("entity_recall", Math.Round(scores.Recall, 4));
     }
 
     /// <summary>Loads on the calling thread too: after a training job that is the host's low-priority thread.</summary>

@@ -26,8 +26,12 @@ public sealed class TextClassifierBackend(IOptions<TextClassifierSettings> setti
             examples.Count, context.Examples.Count, string.Join(", ", target.Labels), target.Multiple ? "multiple" : "single");
 
         // CPU-bound and synchronous on purpose: it stays on the host's low-priority training thread.
-        var trained = TextClassifierTrainer.Train(examples, target, ClassifierOptions.From(_settings), context.Progress, cancellationToken);
+        var trained = TextClassifierTrainer.Train(examples, target, ClassifierOptions.From(_settings), context.Progress, cancellationToken,
+            (iteration, loss) => context.ReportCurvePoint("loss", iteration, loss));
         trained.Save(context.OutputDirectory);
+        // Scored as /predict would answer: the same decision rule (threshold, allowed labels) on the held-out texts.
+        var heldOut = ChoiceEvaluation.HeldOut(context, target);
+        ChoiceEvaluation.Report(context, heldOut.Select(e => e.Labels).ToList(), Classify(heldOut.Select(e => e.Text).ToList(), trained.ToModel(), target));
         return Task.CompletedTask;
     }
 
@@ -47,7 +51,12 @@ public sealed class TextClassifierBackend(IOptions<TextClassifierSettings> setti
     {
         var meta = model.Metadata;
         var dataKey = target?.DataKey ?? context.LabelConfig?.GetObject(meta.ObjectName)?.ValueKey ?? meta.ObjectName;
-        var texts = context.Tasks.Select(t => t.GetData(dataKey) ?? "").ToList();
+        return Classify(context.Tasks.Select(t => t.GetData(dataKey) ?? "").ToList(), model, target);
+    }
+
+    private IReadOnlyList<Prediction> Classify(IReadOnlyList<string> texts, TextClassifierModel model, ChoicesTarget? target)
+    {
+        var meta = model.Metadata;
         var scores = model.Score(texts);
         var allowed = target?.Labels is { } labels ? new HashSet<string>(labels, StringComparer.Ordinal) : null;
         var controlName = target?.ControlName ?? meta.ControlName;

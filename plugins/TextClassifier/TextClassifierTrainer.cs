@@ -22,8 +22,9 @@ public sealed record ClassifierOptions(int WordNgrams = 2, int CharNgrams = 0, i
 /// </summary>
 public static class TextClassifierTrainer
 {
+    /// <param name="onIteration">Hears the training loss at each L-BFGS iteration (the loss curve).</param>
     public static TrainedClassifier Train(IReadOnlyList<TextExample> examples, ChoicesTarget target, ClassifierOptions options,
-        IProgress<double>? progress = null, CancellationToken cancellationToken = default)
+        IProgress<double>? progress = null, CancellationToken cancellationToken = default, Action<int, double>? onIteration = null)
     {
         var watch = Stopwatch.StartNew();
         var targets = ChoiceTargets.From(examples.Select(e => e.Labels).ToList(), target);
@@ -59,7 +60,7 @@ public static class TextClassifierTrainer
 
         var (weights, bias) = targets.ModelLabels.Count == 0
             ? ([], [])
-            : LogisticRegression.Fit(rows, columns.Count, targets.Rows, target.Multiple, options.L2, options.MaxIterations, cancellationToken);
+            : LogisticRegression.Fit(rows, columns.Count, targets.Rows, target.Multiple, options.L2, options.MaxIterations, cancellationToken, onIteration);
         progress?.Report(1);
         var metadata = new ClassifierMetadata(target.ControlName, target.ObjectName, target.Multiple, targets.ModelLabels, targets.Constants,
             options.WordNgrams, options.CharNgrams, options.MaxTextLength, examples.Count, columns.Count, Math.Round(watch.Elapsed.TotalSeconds, 3));

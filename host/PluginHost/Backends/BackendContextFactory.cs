@@ -76,7 +76,7 @@ public sealed class BackendContextFactory(IProjectStore projects, LabelConfigCac
     }
 
     public async ValueTask<TrainingContext> CreateTrainingContextAsync(string backend, ProjectRef projectRef, LabelConfig labelConfig,
-        IReadOnlyList<TrainingExample> examples, string outputDirectory, string? previousModelDirectory, IProgress<double> progress,
+        IReadOnlyList<TrainingExample> examples, IReadOnlyList<TrainingExample> validationExamples, string outputDirectory, string? previousModelDirectory, IProgress<double> progress,
         CancellationToken cancellationToken)
     {
         var project = await ProjectAsync(backend, projectRef, cancellationToken).ConfigureAwait(false);
@@ -86,6 +86,7 @@ public sealed class BackendContextFactory(IProjectStore projects, LabelConfigCac
             Project = projectRef,
             LabelConfig = labelConfig,
             Examples = examples,
+            ValidationExamples = validationExamples,
             OutputDirectory = outputDirectory,
             PreviousModelDirectory = previousModelDirectory,
             ExtraParams = project.ExtraParams,

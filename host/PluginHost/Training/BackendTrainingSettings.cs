@@ -18,6 +18,15 @@ public sealed class BackendTrainingSettings
 
     public TrainingDataSource DataSource { get; set; } = TrainingDataSource.Auto;
 
+    /// <summary>The share of annotated tasks held out from training to evaluate the new version on (0 turns validation off).</summary>
+    public double ValidationFraction { get; set; } = 0.2;
+
+    /// <summary>Below this many annotated tasks nothing is held out: a small project needs every example to learn from.</summary>
+    public int ValidationMinTasks { get; set; } = 50;
+
+    /// <summary>Chooses which tasks are held out; the same seed and tasks always give the same split.</summary>
+    public int ValidationSeed { get; set; }
+
     /// <summary>A job running longer is cancelled and fails.</summary>
     public double TimeoutMinutes { get; set; } = 60;
 }

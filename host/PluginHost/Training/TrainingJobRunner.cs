@@ -57,7 +57,8 @@ internal sealed class TrainingJobRunner(
 
                 job.Report("training", TrainingProgress.Train.Start, examples.Count);
                 staging = modelStore.CreateStaging(job.Backend, job.Project.Id);
-                var context = await contexts.CreateTrainingContextAsync(job.Backend, job.Project, labelConfig, examples, staging,
+                var (training, validation) = ValidationSplit.Of(examples, settings.ValidationFraction, settings.ValidationMinTasks, settings.ValidationSeed);
+                var context = await contexts.CreateTrainingContextAsync(job.Backend, job.Project, labelConfig, training, validation, staging,
                     modelStore.GetActive(job.Backend, job.Project.Id)?.Directory, new JobProgress(job), cancellationToken);
                 var started = Stopwatch.GetTimestamp();
                 await trainable.TrainAsync(context, cancellationToken);
@@ -67,17 +68,21 @@ internal sealed class TrainingJobRunner(
                     throw new TrainingDataException($"Backend '{job.Backend}' finished training but wrote nothing to its output folder.");
 
                 job.Report("activating", TrainingProgress.Activate.Start);
+                foreach (var curve in context.Report.TruncatedCurves())
+                    _logger.LogWarning("{Backend} reported more than {Max} points of curve '{Curve}'; the later ones were dropped", job.Backend,
+                        TrainingReport.MaxCurvePoints, curve);
+                // version.json goes into the staging folder before the rename: the figures appear with the version or not at all.
                 committed = modelStore.Commit(job.Backend, job.Project.Id, staging, new VersionMetadata(job.Backend, job.Project.Id, job.Id,
                     job.Trigger, examples.Count, DateTimeOffset.UtcNow, Math.Round(trainingSeconds, 3), lease.Generation.CodeVersion,
-                    LabelsSignature.Of(labelConfig)));
+                    LabelsSignature.Of(labelConfig), validation.Count, context.Report.Metrics(), CurvesOf(context.Report)));
                 staging = null;
                 var modelVersion = await activator.ActivateAsync(lease.Generation, job.Project, committed, examples[0].Task, labelConfig, cancellationToken);
                 activated = true;
                 var pruned = modelStore.Prune(job.Backend, job.Project.Id, settings.KeepVersions);
                 if (pruned.Count > 0) _logger.LogInformation("Pruned {Versions} of {Backend}/{Project}", string.Join(", ", pruned), job.Backend, job.Project.Id);
                 finish = () => job.Succeed(modelVersion);
-                _logger.LogInformation("Training job {Job} produced {ModelVersion} from {Examples} annotations in {Seconds:0.00} s",
-                    job.Id, modelVersion, examples.Count, trainingSeconds);
+                _logger.LogInformation("Training job {Job} produced {ModelVersion} from {Examples} annotations ({Validation} held out) in {Seconds:0.00} s; {Metrics}",
+                    job.Id, modelVersion, examples.Count, validation.Count, trainingSeconds, Describe(context.Report.Metrics()));
             }
         }
         catch (OperationCanceledException) when (job.CancellationToken.IsCancellationRequested)
@@ -148,6 +153,12 @@ internal sealed class TrainingJobRunner(
             _logger.LogWarning("Could not pull project {Project} from Label Studio ({Error}); training on the annotations webhooks delivered", job.Project.Id, ex.Message);
         }
     }
+
+    private static string Describe(IReadOnlyDictionary<string, double>? metrics) =>
+        metrics is null ? "no metrics reported" : string.Join(", ", metrics.Select(m => $"{m.Key} {m.Value.ToString("0.####", System.Globalization.CultureInfo.InvariantCulture)}"));
+
+    private static Dictionary<string, IReadOnlyList<CurvePoint>>? CurvesOf(TrainingReport report) =>
+        report.Curves()?.ToDictionary(c => c.Key, c => (IReadOnlyList<CurvePoint>)c.Value.Select(p => new CurvePoint(p.Step, p.Value)).ToList(), StringComparer.Ordinal);
 
     /// <summary>Reports straight to the job (not through <see cref="Progress{T}"/>, which would post to the training thread's queue).</summary>
     private sealed class JobProgress(TrainingJob job) : IProgress<double>

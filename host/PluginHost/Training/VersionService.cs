@@ -47,6 +47,10 @@ public sealed class VersionService(ModelStore modelStore, IAnnotationStore annot
         };
     }
 
-    private static VersionInfo Describe(string projectId, StoredVersion version) => new(version.ModelVersion, version.Name, projectId, version.IsActive,
-        version.Metadata?.CreatedAt, version.Metadata?.Examples, version.Metadata?.Job, version.Metadata?.Trigger, version.Metadata?.TrainingSeconds);
+    private static VersionInfo Describe(string projectId, StoredVersion version)
+    {
+        var m = version.Metadata;
+        return new(version.ModelVersion, version.Name, projectId, version.IsActive, m?.CreatedAt, m?.Examples, m?.Job, m?.Trigger, m?.TrainingSeconds,
+            m?.ValidationExamples, m?.Metrics, m?.Curves);
+    }
 }

@@ -4,8 +4,9 @@ using System.Text.Json;
 namespace PluginHost.Ui;
 
 /// <summary>
-/// <c>GET /ui/api/events</c>: server-sent events with the training jobs whenever they change (progress included),
-/// checked every <see cref="Interval"/>; a comment line every 15 s keeps proxies from closing the stream.
+/// <c>GET /ui/api/events</c>: server-sent events whenever the jobs change (progress included), checked every
+/// <see cref="Interval"/>: <c>jobs</c> with the training jobs, <c>predictions</c> with the prediction jobs. A comment line
+/// every 15 s keeps proxies from closing the stream.
 /// </summary>
 internal sealed class JobEventStream(StatusSnapshots snapshots, IHostApplicationLifetime lifetime)
 {
@@ -18,7 +19,8 @@ internal sealed class JobEventStream(StatusSnapshots snapshots, IHostApplication
         context.Response.Headers.CacheControl = "no-cache";
         context.Response.Headers["X-Accel-Buffering"] = "no";
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, lifetime.ApplicationStopping);
-        string? last = null;
+        string? lastJobs = null;
+        string? lastPredictions = null;
         var quietSince = DateTime.UtcNow;
         using var timer = new PeriodicTimer(Interval);
         try
@@ -26,10 +28,22 @@ internal sealed class JobEventStream(StatusSnapshots snapshots, IHostApplication
             do
             {
                 var jobs = JsonSerializer.Serialize(snapshots.Jobs(), StatusJson.Default.IReadOnlyListTrainingJobInfo);
-                if (jobs != last)
+                var predictions = JsonSerializer.Serialize(snapshots.PredictionJobs(), StatusJson.Default.IReadOnlyListPredictionJobInfo);
+                var sent = false;
+                if (jobs != lastJobs)
                 {
                     await context.Response.WriteAsync($"event: jobs\ndata: {jobs}\n\n", Encoding.UTF8, stop.Token);
-                    last = jobs;
+                    lastJobs = jobs;
+                    sent = true;
+                }
+                if (predictions != lastPredictions)
+                {
+                    await context.Response.WriteAsync($"event: predictions\ndata: {predictions}\n\n", Encoding.UTF8, stop.Token);
+                    lastPredictions = predictions;
+                    sent = true;
+                }
+                if (sent)
+                {
                     quietSince = DateTime.UtcNow;
                 }
                 else if (DateTime.UtcNow - quietSince > KeepAlive)

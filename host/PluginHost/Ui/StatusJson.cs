@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using PluginHost.Jobs;
 using PluginHost.Training;
 
 namespace PluginHost.Ui;
@@ -6,4 +7,5 @@ namespace PluginHost.Ui;
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(StatusState))]
 [JsonSerializable(typeof(IReadOnlyList<TrainingJobInfo>))]
+[JsonSerializable(typeof(IReadOnlyList<PredictionJobInfo>))]
 internal sealed partial class StatusJson : JsonSerializerContext;

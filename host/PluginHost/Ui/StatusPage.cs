@@ -29,8 +29,8 @@ internal static class StatusPage
                 context.Response.ContentType = "application/json";
                 return JsonSerializer.SerializeAsync(context.Response.Body, snapshots.Current(), StatusJson.Default.StatusState, context.RequestAborted);
             }).Answers<StatusState>()
-            .Documented("statusState", Tag, "Status of the host", "Every backend (health, origin, version, load errors, latency percentiles), its versions per project and the training jobs.");
+            .Documented("statusState", Tag, "Status of the host", "Every backend (health, origin, version, load errors, latency percentiles), its versions per project with their training metrics, and the training and prediction jobs.");
         app.MapGet("/ui/api/events", events.StreamAsync).AnswersText("text/event-stream")
-            .Documented("statusEvents", Tag, "Live training jobs", "Server-sent events: 'jobs' with every job in memory whenever one changes (progress included).");
+            .Documented("statusEvents", Tag, "Live jobs", "Server-sent events whenever a job changes (progress included): 'jobs' with the training jobs, 'predictions' with the prediction jobs.");
     }
 }

@@ -1,19 +1,25 @@
 using PluginHost.Backends;
 using PluginHost.Http;
+using PluginHost.Jobs;
 using PluginHost.Training;
 
 namespace PluginHost.Ui;
 
 /// <summary>Builds the status page's picture of the host (reads the model store: off the predict path).</summary>
-internal sealed class StatusSnapshots(BackendRegistry registry, VersionService versionService, TrainingQueue queue)
+internal sealed class StatusSnapshots(BackendRegistry registry, VersionService versionService, TrainingQueue queue, PredictionJobs predictionJobs)
 {
+    /// <summary>The prediction jobs the page lists: running ones first, then the newest finished.</summary>
+    private const int ShownPredictionJobs = 50;
+
     public StatusState Current()
     {
         var backends = registry.Slots.OrderBy(s => s.Name, StringComparer.OrdinalIgnoreCase).Select(Describe).ToList();
-        return new StatusState(DateTimeOffset.UtcNow, registry.Default?.Name, backends, Jobs());
+        return new StatusState(DateTimeOffset.UtcNow, registry.Default?.Name, backends, Jobs(), PredictionJobs());
     }
 
     public IReadOnlyList<TrainingJobInfo> Jobs() => queue.RecentJobs();
+
+    public IReadOnlyList<PredictionJobInfo> PredictionJobs() => predictionJobs.All.Take(ShownPredictionJobs).Select(j => j.Snapshot()).ToList();
 
     private StatusBackend Describe(BackendSlot slot)
     {

@@ -5,19 +5,22 @@ namespace PluginHost.Plugins.Learning;
 
 /// <summary>
 /// Limited-memory BFGS with a backtracking (Armijo) line search: minimises a smooth convex loss such as a regularised
-/// logistic regression in tens of iterations. <c>objective(x, gradient)</c> returns the loss and fills the gradient.
+/// logistic regression in tens of iterations. <c>objective(x, gradient)</c> returns the loss and fills the gradient;
+/// <c>onIteration(iteration, loss)</c>, when given, hears the starting loss (iteration 0) and the loss after each iteration
+/// (the trainers report it as their loss curve).
 /// </summary>
 internal static class Lbfgs
 {
     public delegate double Objective(double[] x, double[] gradient);
 
     public static double[] Minimize(Objective objective, double[] start, int maxIterations, CancellationToken cancellationToken, int memory = 10,
-        double tolerance = 1e-6)
+        double tolerance = 1e-6, Action<int, double>? onIteration = null)
     {
         var n = start.Length;
         var x = (double[])start.Clone();
         var g = new double[n];
         var loss = objective(x, g);
+        onIteration?.Invoke(0, loss);
         // Curvature pairs in a ring of preallocated vectors: models with millions of weights allocate nothing per iteration.
         var s = new List<double[]>(memory);
         var y = new List<double[]>(memory);
@@ -77,6 +80,7 @@ internal static class Lbfgs
             (x, nextX) = (nextX, x);
             (g, nextG) = (nextG, g);
             loss = nextLoss;
+            onIteration?.Invoke(iteration + 1, loss);
             if (s.Count == memory && ReferenceEquals(s[0], sk))
             {
                 s.RemoveAt(0);

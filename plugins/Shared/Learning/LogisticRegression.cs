@@ -11,13 +11,13 @@ internal sealed record SparseRow(int[] Indices, float[] Values);
 internal static class LogisticRegression
 {
     public static (float[] Weights, float[] Bias) Fit(IReadOnlyList<SparseRow> rows, int features, double[][] targets, bool multiple, double lambda,
-        int maxIterations, CancellationToken cancellationToken)
+        int maxIterations, CancellationToken cancellationToken, Action<int, double>? onIteration = null)
     {
         if (!multiple && targets[0].Length == 2)
         {
             // Two classes: a softmax over (0, z) is a sigmoid of z, so fit one sigmoid (half the work) and store it as
             // the second class's weights against zeros.
-            var (w, b) = Fit(rows, features, targets.Select(t => new[] { t[1] }).ToArray(), true, lambda, maxIterations, cancellationToken);
+            var (w, b) = Fit(rows, features, targets.Select(t => new[] { t[1] }).ToArray(), true, lambda, maxIterations, cancellationToken, onIteration);
             var pair = new float[features * 2];
             for (var j = 0; j < features; j++) pair[j * 2 + 1] = w[j];
             return (pair, [0, b[0]]);
@@ -57,7 +57,7 @@ internal static class LogisticRegression
             return loss;
         }
 
-        var fitted = Lbfgs.Minimize(Objective, new double[biasAt + classes], maxIterations, cancellationToken);
+        var fitted = Lbfgs.Minimize(Objective, new double[biasAt + classes], maxIterations, cancellationToken, onIteration: onIteration);
         var weights = new float[biasAt];
         for (var j = 0; j < biasAt; j++) weights[j] = (float)fitted[j];
         var bias = new float[classes];

@@ -92,6 +92,24 @@ public sealed class EmbeddingClassifierHttpTests
         await AssertLearnedAsync(restarted);
     }
 
+    [Fact]
+    public async Task A_version_reports_held_out_accuracy_macro_f1_and_its_loss_curve()
+    {
+        // 18 tasks; holding out from 10 tasks on leaves 4 unseen sentences to score the head on.
+        await using var host = await StartAsync(TempDirs.Create("embedding-metrics"), [("Backends:embeddingclassifier:Training:ValidationMinTasks", "10")]);
+        var job = await host.TrainAndWaitAsync(Backend, Train([.. Training, .. HeldOut], TopicConfig, fromName: "topic"));
+        Assert.Equal(18, job["examples"]!.GetValue<int>());
+
+        var (_, versions) = await host.GetAsync($"{Backend}/versions?project=6");
+        var version = versions["details"]!.AsArray().Single()!;
+        Assert.Equal(4, version["validation_examples"]!.GetValue<int>());
+        // Sentences sharing almost no word with the trained ones: only the encoder's meaning gets them right.
+        Assert.InRange(version["metrics"]!["accuracy"]!.GetValue<double>(), 0.75, 1.0);
+        Assert.InRange(version["metrics"]!["macro_f1"]!.GetValue<double>(), 0.7, 1.0);
+        var loss = version["curves"]!["loss"]!.AsArray().Select(p => p!["value"]!.GetValue<double>()).ToList();
+        Assert.True(loss.Count >= 3 && loss[^1] < loss[0], string.Join(", ", loss));
+    }
+
     private static async Task AssertLearnedAsync(RunningHost host)
     {
         var (status, predicted) = await host.PostAsync($"{Backend}/predict", Predict(HeldOut.Select(h => h.Text), TopicConfig));

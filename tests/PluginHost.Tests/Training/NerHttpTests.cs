@@ -72,6 +72,10 @@ public sealed class NerHttpTests
         Assert.Equal("ner-v1", setupAfter["model_version"]!.GetValue<string>());
         var (_, versions) = await host.GetAsync($"{Backend}/versions");
         Assert.Equal(["ner-v1"], versions["versions"]!.AsArray().Select(v => v!.GetValue<string>()));
+        // The version's own figures: entity F1 on the 60 annotated texts (20 %) the training service held out.
+        var details = versions["details"]![0]!;
+        Assert.Equal(60, details["validation_examples"]!.GetValue<int>());
+        Assert.InRange(details["metrics"]!["entity_f1"]!.GetValue<double>(), 0.6, 1.0);
         await AssertInteractiveOccurrencesAsync(host, config, "ner-v1", expectModelSpans: true);
     }
 

@@ -85,11 +85,12 @@ public static class TrainingRequests
         return task.ToJsonString();
     }
 
-    public static string Export(IEnumerable<(string Text, string Label)> examples, int firstTaskId = 1) =>
-        "[" + string.Join(",", examples.Select((e, i) => ExportedTask(firstTaskId + i, e.Text, [e.Label], 500 + firstTaskId + i))) + "]";
+    public static string Export(IEnumerable<(string Text, string Label)> examples, int firstTaskId = 1, string fromName = "sentiment") =>
+        "[" + string.Join(",", examples.Select((e, i) => ExportedTask(firstTaskId + i, e.Text, [e.Label], 500 + firstTaskId + i, fromName))) + "]";
 
-    public static string Train(IEnumerable<(string Text, string Label)> examples, string labelConfig = SentimentConfig, string project = "6.1710967805", int firstTaskId = 1) => $$"""
-        {"annotations":{{Export(examples, firstTaskId)}},"project":"{{project}}","label_config":{{Escape(labelConfig)}},"params":{"login":null,"password":null} }
+    public static string Train(IEnumerable<(string Text, string Label)> examples, string labelConfig = SentimentConfig, string project = "6.1710967805", int firstTaskId = 1,
+        string fromName = "sentiment") => $$"""
+        {"annotations":{{Export(examples, firstTaskId, fromName)}},"project":"{{project}}","label_config":{{Escape(labelConfig)}},"params":{"login":null,"password":null} }
         """;
 
     public static string Predict(IEnumerable<string> texts, string labelConfig = SentimentConfig) => Batch(texts, labelConfig);

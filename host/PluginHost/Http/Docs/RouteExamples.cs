@@ -21,7 +21,7 @@ internal static class RouteExamples
             """{"status":"ok","job":"3f9c2a1b7d4e5f60"}"""),
         ["train"] = ($$$$"""{"annotations":[{"id":1,"result":[{"from_name":"sentiment","to_name":"text","type":"choices","value":{"choices":["Positive"]}}],"task":{"id":17,"data":{"text":"A great film"}}}],"project":6,"label_config":"{{{{Config}}}}"}""",
             """{"status":"ok","job":"3f9c2a1b7d4e5f60"}"""),
-        ["versions"] = (null, """{"versions":["textclassifier-v1","textclassifier-v2"],"project":"6","active":"textclassifier-v2"}"""),
+        ["versions"] = (null, """{"versions":["textclassifier-v1","textclassifier-v2"],"project":"6","active":"textclassifier-v2","details":[{"model_version":"textclassifier-v2","version":"v2","project":"6","active":true,"created_at":"2026-11-30T06:00:00+00:00","examples":4836,"job":"3f9c2a1b7d4e5f60","trigger":"START_TRAINING","training_seconds":3.3,"validation_examples":967,"metrics":{"accuracy":0.9866,"macro_f1":0.9843},"curves":{"loss":[{"step":0,"value":0.6931},{"step":25,"value":0.0368}]}}]}"""),
         ["activateVersion"] = ("""{"project":"6"}""", """{"status":"ok","model_version":"textclassifier-v1","project":"6","previous":"textclassifier-v2"}"""),
         ["job"] = (null, Job),
         ["cancelJob"] = (null, Job),

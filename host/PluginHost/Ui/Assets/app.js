@@ -1,4 +1,4 @@
-// PluginHost status page: renders /ui/api/state, follows /ui/api/events (server-sent events) for job progress.
+// PluginHost status page: renders /ui/api/state, follows /ui/api/events (server-sent events) for training and prediction job progress.
 "use strict";
 
 const FINISHED = new Set(["succeeded", "failed", "cancelled"]);
@@ -25,6 +25,7 @@ const svg = (tag, attrs) => {
   return node;
 };
 
+const figure = (v) => (typeof v !== "number" ? "–" : Number.isInteger(v) ? String(v) : v.toFixed(3));
 const ms = (v) => (v === null || v === undefined ? "–" : v < 10 ? v.toFixed(2) : v.toFixed(0));
 const when = (iso) => (iso ? new Date(iso).toLocaleString() : "–");
 const pill = (text, kind) => el("span", { class: `pill ${kind || text}`.toLowerCase() }, text);
@@ -50,10 +51,10 @@ function renderBackends(state) {
   }
 }
 
-function progressBar(job) {
+function progressBar(job, text) {
   const percent = Math.round((job.progress || 0) * 100);
   return el("div", { class: "bar", role: "progressbar", "aria-valuenow": percent },
-    el("div", { style: `width:${percent}%` }), el("span", { class: "progress-text" }, `${percent}% ${job.stage}`));
+    el("div", { style: `width:${percent}%` }), el("span", { class: "progress-text" }, `${percent}% ${text}`));
 }
 
 function renderJobs(jobs) {
@@ -63,7 +64,7 @@ function renderJobs(jobs) {
     el("td", {}, `${j.backend} / ${j.project}`),
     el("td", { class: "muted" }, j.trigger, j.coalesced_events ? ` (+${j.coalesced_events})` : ""),
     el("td", {}, pill(j.state)),
-    el("td", {}, progressBar(j)),
+    el("td", {}, progressBar(j, j.stage)),
     el("td", { class: "num" }, j.examples),
     el("td", { class: "num" }, j.duration_seconds === null || j.duration_seconds === undefined ? "–" : j.duration_seconds.toFixed(1)),
     el("td", {}, j.error ? el("span", { style: "color:var(--bad)" }, j.error) : j.model_version || "–"))));
@@ -77,9 +78,32 @@ function renderJobs(jobs) {
   if (finishedNow) refresh();
 }
 
-// One line per evaluation figure across the versions (accuracy, F1…); the examples count when a trainer reports none.
+// Prediction jobs (POST /<backend>/jobs): tasks settled of the total, live from the "predictions" events.
+function renderPredictionJobs(jobs) {
+  const body = document.querySelector("#predictions tbody");
+  body.replaceChildren(...jobs.map((j) => {
+    const settled = j.done + j.skipped + j.failed;
+    const total = j.total === null || j.total === undefined ? "?" : j.total;
+    return el("tr", { "data-job": j.id, "data-state": j.state },
+      el("td", {}, el("code", {}, j.id)),
+      el("td", {}, `${j.backend} / ${j.project}`),
+      el("td", { class: "muted" }, j.selection),
+      el("td", {}, pill(j.state)),
+      el("td", {}, progressBar(j, `${settled}/${total}${j.eta_seconds ? `, ${Math.ceil(j.eta_seconds)} s left` : ""}`)),
+      el("td", { class: "num" }, `${j.done} / ${j.skipped} / ${j.failed}`),
+      el("td", { class: "num" }, j.tasks_per_second ? j.tasks_per_second.toFixed(1) : "–"),
+      el("td", {}, j.error ? el("span", { style: "color:var(--bad)" }, j.error) : (j.model_versions || []).join(", ") || "–"));
+  }));
+  document.getElementById("no-predictions").hidden = jobs.length > 0;
+}
+
+// One line per evaluation figure across the versions: accuracy, F1 and the like (other figures between 0 and 1 when a
+// trainer reports none of those; counts stay in the table), the examples count when a trainer reports nothing.
+const SCORE = /accuracy|f1|precision|recall|auc|map|iou|score/i;
 function chart(versions) {
-  const names = [...new Set(versions.flatMap((v) => Object.keys(v.metrics || {})))].sort();
+  const fractions = [...new Set(versions.flatMap((v) => Object.keys(v.metrics || {})))].sort()
+    .filter((n) => versions.every((v) => !v.metrics || typeof v.metrics[n] !== "number" || (v.metrics[n] >= 0 && v.metrics[n] <= 1)));
+  const names = fractions.some((n) => SCORE.test(n)) ? fractions.filter((n) => SCORE.test(n)) : fractions;
   const series = names.length
     ? names.map((n) => ({ name: n, values: versions.map((v) => (v.metrics || {})[n]) }))
     : [{ name: "examples", values: versions.map((v) => v.examples) }];
@@ -107,17 +131,21 @@ function chart(versions) {
   return el("div", { class: "chart" }, root, legend);
 }
 
-// The training curve (loss…) the trainer reported for a version, when it did.
+// The training curve (loss…) the trainer reported for a version, when it did: points {step, value}, "loss" first.
 function curve(version) {
   const curves = version && version.curves ? Object.entries(version.curves).filter(([, v]) => v.length > 1) : [];
   if (!curves.length) return null;
-  const [name, values] = curves[0];
+  curves.sort(([a], [b]) => (a === "loss" ? -1 : b === "loss" ? 1 : a.localeCompare(b)));
+  const [name, points] = curves[0];
   const W = 300, H = 90, P = 10;
+  const values = points.map((p) => p.value), steps = points.map((p) => p.step);
   const max = Math.max(...values), min = Math.min(...values);
-  const points = values.map((v, i) => `${P + (i * (W - 2 * P)) / (values.length - 1)},${H - P - ((v - min) / (max - min || 1)) * (H - 2 * P)}`);
+  const first = Math.min(...steps), last = Math.max(...steps);
+  const xy = points.map((p) => `${P + ((p.step - first) * (W - 2 * P)) / (last - first || 1)},${H - P - ((p.value - min) / (max - min || 1)) * (H - 2 * P)}`);
   const root = svg("svg", { viewBox: `0 0 ${W} ${H}`, role: "img", "aria-label": `${name} curve of ${version.version}`, style: "height:90px" });
-  root.append(svg("polyline", { points: points.join(" "), fill: "none", stroke: "#bf3989", "stroke-width": 2 }));
-  return el("div", { class: "chart" }, root, el("div", { class: "legend" }, `${name} while training ${version.version} (${values.length} points, last ${values[values.length - 1].toFixed(3)})`));
+  root.append(svg("polyline", { points: xy.join(" "), fill: "none", stroke: "#bf3989", "stroke-width": 2 }));
+  return el("div", { class: "chart curve", "data-curve": name }, root,
+    el("div", { class: "legend" }, `${name} while training ${version.version}: ${values[0].toFixed(3)} → ${values[values.length - 1].toFixed(3)} over ${points.length} steps`));
 }
 
 async function activate(backend, project, version, button) {
@@ -141,9 +169,9 @@ function renderVersions(state) {
       const rows = versions.map((v) => el("tr", { "data-version": v.model_version, "data-active": v.active },
         el("td", {}, el("strong", {}, v.version), " ", v.active ? pill("active", "active") : null),
         el("td", { class: "muted" }, when(v.created_at)),
-        el("td", { class: "num" }, v.examples ?? "–"),
+        el("td", { class: "num" }, v.examples ?? "–", v.validation_examples ? el("span", { class: "muted" }, ` (${v.validation_examples} held out)`) : null),
         el("td", { class: "num" }, v.training_seconds === null || v.training_seconds === undefined ? "–" : v.training_seconds.toFixed(2)),
-        metricNames.map((n) => el("td", { class: "num" }, v.metrics && typeof v.metrics[n] === "number" ? v.metrics[n].toFixed(3) : "–")),
+        metricNames.map((n) => el("td", { class: "num", "data-metric": n }, figure(v.metrics && v.metrics[n]))),
         el("td", { class: "muted" }, v.trigger || ""),
         el("td", {}, v.active ? null : el("button", { onclick: (e) => activate(b.health.name, project, v.version, e.target) }, "activate"))));
       const table = el("table", {},
@@ -166,6 +194,7 @@ async function refresh() {
   renderBackends(state);
   renderVersions(state);
   renderJobs(state.jobs);
+  renderPredictionJobs(state.prediction_jobs || []);
   document.getElementById("updated").textContent = new Date(state.now).toLocaleTimeString();
 }
 
@@ -175,6 +204,7 @@ function follow() {
   events.addEventListener("open", () => { live.textContent = "live"; live.className = "pill on"; });
   events.addEventListener("error", () => { live.textContent = "reconnecting…"; live.className = "pill off"; });
   events.addEventListener("jobs", (e) => renderJobs(JSON.parse(e.data)));
+  events.addEventListener("predictions", (e) => renderPredictionJobs(JSON.parse(e.data)));
 }
 
 refresh().then(follow);
