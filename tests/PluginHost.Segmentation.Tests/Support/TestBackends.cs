@@ -1,8 +1,11 @@
+using System.Collections;
 using System.Text.Json;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using PluginHost.Detector.Tests.Support;
+using PluginHost.Plugins.Segmentation;
 using PluginHost.Sdk.Backends;
 using PluginHost.Sdk.LabelConfigs;
 using PluginHost.Sdk.Protocol;
@@ -34,6 +37,16 @@ public sealed class TestBackends : IDisposable
     }
 
     public static IOptions<T> Bind<T>(IConfiguration settings) where T : class, new() => Options.Create(settings.Get<T>() ?? new T());
+
+    /// <summary>Options as the host builds them for the plugin: bound from the section, then the plugin's startup
+    /// (<see cref="SegmentationStartup"/>) fills what the section leaves unset from <paramref name="environment"/>.</summary>
+    public static IOptions<T> BindWithEnvironment<T>(IConfiguration settings, IDictionary<string, string> environment) where T : class
+    {
+        var services = new ServiceCollection().AddOptions();
+        services.Configure<T>(settings);
+        new SegmentationStartup(() => new Hashtable(environment.ToDictionary(e => e.Key, e => (object?)e.Value))).ConfigureServices(services, settings);
+        return services.BuildServiceProvider().GetRequiredService<IOptions<T>>();
+    }
 
     public static PredictContext Context(string labelConfig, IReadOnlyList<string> images, string? contextJson = null) => new()
     {
