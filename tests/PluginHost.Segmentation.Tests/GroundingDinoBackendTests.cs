@@ -170,6 +170,50 @@ public sealed class GroundingDinoBackendTests : IDisposable
         Assert.Equal("The environment variable TEXT_THRESHOLD must be a number, not '0,25'.", error.Message);
     }
 
+    [Theory]
+    [InlineData(null, null, new[] { "Vehicle", "PERSON" })]
+    [InlineData(0.9, null, new[] { "Vehicle" })]        // the person (0.881) is under the annotator's box threshold
+    [InlineData(0.2, null, new[] { "Vehicle", "PERSON", "Vehicle" })] // the weak car (0.269) comes back
+    [InlineData(null, 0.95, new[] { "Vehicle" })]       // no token of the person's phrase passes 0.95
+    [InlineData(0.0, null, new[] { "Vehicle", "PERSON" })] // 0 is "not set", as in the Python example
+    public async Task Number_controls_named_like_the_python_example_set_the_thresholds_of_one_request(double? box, double? text, string[] labels)
+    {
+        const string config = """
+            <View><Image name="image" value="$image"/>
+              <TextArea name="prompt" toName="image" editable="true" rows="2" maxSubmissions="1" showSubmitButton="true"/>
+              <Number name="box_threshold" toName="image" min="0" max="1" step="0.01"/>
+              <Number name="text_threshold_value" toName="image" min="0" max="1" step="0.01"/>
+              <RectangleLabels name="label" toName="image"><Label value="Vehicle" predicted_values="car"/><Label value="PERSON"/></RectangleLabels>
+            </View>
+            """;
+        string Number(string name, double? value) => value is null ? "" : $$$""",{"from_name":"{{{name}}}","to_name":"image","type":"number","value":{"number":{{{value.Value.ToString(System.Globalization.CultureInfo.InvariantCulture)}}}}}""";
+        var context = $$$"""
+            {"result":[{"from_name":"prompt","to_name":"image","type":"textarea","value":{"text":["car . person"]}}{{{Number("box_threshold", box)}}}{{{Number("text_threshold_value", text)}}}]}
+            """;
+        using var backend = Backend(environment: new() { ["BOX_THRESHOLD"] = "0.5" });
+
+        var result = Assert.Single(await backend.PredictAsync(TestBackends.Context(config, [Image()], context), CancellationToken.None)).Result;
+
+        Assert.Equal(labels, result.Select(r => r.Value!.Labels![0]));
+    }
+
+    [Fact]
+    public async Task A_threshold_number_outside_0_to_1_is_a_client_error_naming_the_control()
+    {
+        const string config = """
+            <View><Image name="image" value="$image"/><TextArea name="prompt" toName="image"/><Number name="box_threshold" toName="image"/>
+              <RectangleLabels name="label" toName="image"><Label value="car"/></RectangleLabels></View>
+            """;
+        using var backend = Backend();
+
+        var error = await Assert.ThrowsAsync<Sdk.Backends.BackendException>(async () => await backend.PredictAsync(TestBackends.Context(config, [Image()], """
+            {"result":[{"from_name":"prompt","to_name":"image","type":"textarea","value":{"text":["car"]}},
+                       {"from_name":"box_threshold","to_name":"image","type":"number","value":{"number":30}}]}
+            """), CancellationToken.None));
+
+        Assert.Equal((400, "<Number name=\"box_threshold\"> is a threshold: give it a value from 0 to 1, not 30."), (error.StatusCode, error.Message));
+    }
+
     [Fact]
     public void Caption_masks_follow_grounding_dinos_special_token_rule()
     {

@@ -62,14 +62,14 @@ internal sealed class GroundingDinoDetector : IDisposable
 
     /// <summary>Boxes for <paramref name="caption"/> on a task's image, in pixels of the upright image, and its size.</summary>
     public async Task<(List<GroundedBox> Boxes, int Width, int Height)> DetectAsync(string imageValue, long taskId, ProjectRef project, Caption caption,
-        double boxThreshold, CancellationToken cancellationToken)
+        DinoThresholds thresholds, CancellationToken cancellationToken)
     {
         var path = await _data.GetLocalPathAsync(imageValue, taskId, project, cancellationToken).ConfigureAwait(false);
         using (var image = ScaledInput.Load(path, _settings.DinoMaxImagePixels, taskId, imageValue))
         {
             cancellationToken.ThrowIfCancellationRequested();
             var started = Stopwatch.GetTimestamp();
-            var boxes = _model.Detect(image, caption, boxThreshold, _settings.TextThreshold);
+            var boxes = _model.Detect(image, caption, thresholds.Box, thresholds.Text);
             _metrics.Detected(Stopwatch.GetElapsedTime(started));
             return (boxes, image.Width, image.Height);
         }
