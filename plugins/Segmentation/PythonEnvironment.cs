@@ -29,9 +29,30 @@ internal static class PythonEnvironment
         new(nameof(SamSettings.DecoderPath), "ONNX_CHECKPOINT", (s, v) => s.DecoderPath = v),
     ];
 
-    public static void Apply(GroundingDinoSettings settings, IConfiguration section, IDictionary environment) => Apply(DinoVariables, settings, section, environment);
+    private static readonly string[] SamCheckpoints = ["MOBILESAM_CHECKPOINT", "VITH_CHECKPOINT", "SAM_CHECKPOINT"];
+    private static readonly string[] DinoCheckpoints = ["GROUNDING_DINO_WEIGHTS"];
 
-    public static void Apply(SamSettings settings, IConfiguration section, IDictionary environment) => Apply(SamVariables, settings, section, environment);
+    public static void Apply(GroundingDinoSettings settings, IConfiguration section, IDictionary environment)
+    {
+        Apply(DinoVariables, settings, section, environment);
+        settings.PythonCheckpoints = Checkpoints(DinoCheckpoints, environment);
+    }
+
+    public static void Apply(SamSettings settings, IConfiguration section, IDictionary environment)
+    {
+        Apply(SamVariables, settings, section, environment);
+        settings.PythonCheckpoints = Checkpoints(SamCheckpoints, environment);
+    }
+
+    /// <summary>" (MOBILESAM_CHECKPOINT=… is a PyTorch checkpoint …)" for the checkpoint variables that are set, or null:
+    /// a user moving from the Python example learns why those are not enough.</summary>
+    private static string? Checkpoints(string[] names, IDictionary environment)
+    {
+        var set = names.Where(n => environment[n] is string { Length: > 0 }).Select(n => $"{n}={environment[n]}").ToList();
+        return set.Count == 0 ? null
+            : $" ({string.Join(", ", set)}: the Python example's PyTorch checkpoint{(set.Count > 1 ? "s" : "")}, which ONNX Runtime cannot run; " +
+              "export to ONNX as docs/sam.md says.)";
+    }
 
     /// <summary>Fills every setting the section leaves unset from its variable, when that is set.</summary>
     /// <exception cref="FormatException">A numeric variable holds no number; the message names the variable.</exception>

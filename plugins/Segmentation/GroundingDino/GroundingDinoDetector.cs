@@ -36,7 +36,8 @@ internal sealed class GroundingDinoDetector : IDisposable
         if (string.IsNullOrWhiteSpace(settings.DinoModelPath))
             throw new ModelConfigurationException(
                 $"The {environment.Name} backend needs a Grounding DINO model: set Settings.DinoModelPath to the exported .onnx file (absolute, or relative " +
-                $"to MODEL_DIR '{environment.ModelDirectory}') with the text encoder's vocab.txt beside it (or Settings.VocabPath); see docs/sam.md.");
+                $"to MODEL_DIR '{environment.ModelDirectory}') with the text encoder's vocab.txt beside it (or Settings.VocabPath); see docs/sam.md." +
+                settings.PythonCheckpoints);
         if (settings.BoxThreshold is < 0 or > 1 || settings.TextThreshold is < 0 or > 1)
             throw new ModelConfigurationException($"BoxThreshold ({settings.BoxThreshold}) and TextThreshold ({settings.TextThreshold}) must be from 0 to 1.");
         var modelPath = environment.ResolvePath(settings.DinoModelPath);
