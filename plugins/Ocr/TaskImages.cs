@@ -8,7 +8,7 @@ namespace PluginHost.Plugins.Ocr;
 /// <summary>A task's image for an OCR backend: resolved to a local file, decoded once into the backend's cache.</summary>
 internal static class TaskImages
 {
-    /// <exception cref="InvalidDataException">The task has no such data, or its image cannot be decoded (both client faults).</exception>
+    /// <exception cref="InvalidDataException">The task has no such data, or its image cannot be decoded; the message names the task.</exception>
     public static async Task<DecodedImageCache.Lease> LoadAsync(ITaskDataResolver data, DecodedImageCache images, LabelStudioTask task, ObjectTag imageTag,
         ProjectRef project, ImagePixels pixels, long maxImagePixels, CancellationToken cancellationToken)
     {
