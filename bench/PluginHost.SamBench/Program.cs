@@ -14,7 +14,9 @@ using PluginHost.Sdk.Json;
 using PluginHost.Sdk.LabelConfigs;
 using PluginHost.Sdk.Protocol;
 
-// Usage: dotnet run -c Release --project bench/PluginHost.SamBench [-- --quick] [--profile]
+// Usage: dotnet run -c Release --project bench/PluginHost.SamBench [-- [--quick] [--profile] [--intra-op N]]
+// --quick: 4 images, 20 clicks per annotator; --profile: ONNX Runtime's per-operator profile of the decoder;
+// --intra-op N: the backend's IntraOpThreads (0: ONNX Runtime's choice).
 // The sam backend end to end (PredictAsync: prompt parsing → cached embedding → decoder → threshold → brush RLE) with
 // MobileSAM-sized synthetic models (SyntheticSam) on 1280×960 JPEGs: encoder time (first click on an image), then
 // decoder-only clicks (every click after the first) at 1 and 4 concurrent annotators, and cache memory per image.
