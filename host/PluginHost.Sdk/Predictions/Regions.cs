@@ -3,7 +3,7 @@ using System.Globalization;
 namespace PluginHost.Sdk.Predictions;
 
 /// <summary>
-/// Typed builders for every region type Label Studio accepts (protocol.md §2). Coordinates of image regions are
+/// Typed builders for every region type Label Studio accepts (docs/protocol.md §2). Coordinates of image regions are
 /// percentages (0–100) of the original image; text spans are character offsets into the task text.
 /// Every builder checks its input and throws <see cref="ArgumentException"/> naming the bad argument, so a
 /// prediction built here passes Label Studio's validation. A null <c>id</c> gets a fresh random one.
@@ -210,7 +210,7 @@ public static class Regions
     // ---- Image ------------------------------------------------------------------------------------------------
 
     /// <summary>A <c>RectangleLabels</c> box in percent of the image (see <see cref="ImageSize.ToPercent"/> for pixels).</summary>
-    public static Region Rectangle(string fromName, string toName, ImageSize image, PercentBox box, IReadOnlyList<string> labels,
+    public static Region Rectangle(string fromName, string toName, ImageSize image, (double X, double Y, double Width, double Height) box, IReadOnlyList<string> labels,
         double rotation = 0, double? score = null, string? id = null)
     {
         const string type = "rectanglelabels";
@@ -236,7 +236,7 @@ public static class Regions
     /// <summary>A <c>RectangleLabels</c> box from its top-left corner, width and height in percent.</summary>
     public static Region Rectangle(string fromName, string toName, ImageSize image, double x, double y, double width, double height,
         IReadOnlyList<string> labels, double rotation = 0, double? score = null, string? id = null) =>
-        Rectangle(fromName, toName, image, new PercentBox(x, y, width, height), labels, rotation, score, id);
+        Rectangle(fromName, toName, image, (x, y, width, height), labels, rotation, score, id);
 
     /// <summary>A <c>PolygonLabels</c> polygon: at least three points in percent of the image.</summary>
     public static Region Polygon(string fromName, string toName, ImageSize image, IReadOnlyList<(double X, double Y)> points,
