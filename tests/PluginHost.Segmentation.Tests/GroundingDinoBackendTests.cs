@@ -42,7 +42,7 @@ public sealed class GroundingDinoBackendTests : IDisposable
         settings ??= new();
         settings.TryAdd("DinoModelPath", _backends.Write("dino.onnx", model ?? PlantedDino.Model(Queries)));
         if (vocab) _backends.Write("vocab.txt", System.Text.Encoding.UTF8.GetBytes(PlantedDino.VocabText));
-        return _backends.Create((config, data, env) => new GroundingDinoBackend(TestBackends.BindWithEnvironment<GroundingDinoSettings>(config, environment ?? []), data,
+        return _backends.Create((config, data, env) => new GroundingDinoBackend(TestBackends.BindWithEnvironment<GroundingDinoSettings>(env, environment ?? []), data,
             NullLogger<GroundingDinoBackend>.Instance, env), settings, "groundingdino");
     }
 

@@ -245,7 +245,7 @@ public sealed class SamBackendTests : IDisposable
     public void The_python_examples_pytorch_checkpoint_variables_are_named_when_the_models_are_missing()
     {
         using var backend = _backends.Create((config, data, env) => new SamBackend(
-            TestBackends.BindWithEnvironment<SamSettings>(config, new Dictionary<string, string> { ["MOBILESAM_CHECKPOINT"] = "/app/models/mobile_sam.pt" }), data,
+            TestBackends.BindWithEnvironment<SamSettings>(env, new Dictionary<string, string> { ["MOBILESAM_CHECKPOINT"] = "/app/models/mobile_sam.pt" }), data,
             Microsoft.Extensions.Logging.Abstractions.NullLogger<SamBackend>.Instance, env), new Dictionary<string, string?>(), "sam");
 
         Assert.Contains("set Settings.EncoderPath and Settings.DecoderPath", backend.HealthError);
@@ -258,7 +258,7 @@ public sealed class SamBackendTests : IDisposable
     {
         var decoder = Path.Combine(_backends.ModelDirectory, _backends.Write("sam_onnx_quantized_example.onnx", PlantedSam.Decoder(Side, Radius, Score)));
         SamBackend WithEnvironment(Dictionary<string, string?> settings) => _backends.Create((config, data, env) => new SamBackend(
-            TestBackends.BindWithEnvironment<SamSettings>(config, new Dictionary<string, string> { ["ONNX_CHECKPOINT"] = decoder }), data,
+            TestBackends.BindWithEnvironment<SamSettings>(env, new Dictionary<string, string> { ["ONNX_CHECKPOINT"] = decoder }), data,
             Microsoft.Extensions.Logging.Abstractions.NullLogger<SamBackend>.Instance, env), settings, "sam");
         var encoder = _backends.Write("encoder.onnx", PlantedSam.Encoder(Side));
 

@@ -38,13 +38,15 @@ public sealed class TestBackends : IDisposable
 
     public static IOptions<T> Bind<T>(IConfiguration settings) where T : class, new() => Options.Create(settings.Get<T>() ?? new T());
 
-    /// <summary>Options as the host builds them for the plugin: bound from the section, then the plugin's startup
-    /// (<see cref="SegmentationStartup"/>) fills what the section leaves unset from <paramref name="environment"/>.</summary>
-    public static IOptions<T> BindWithEnvironment<T>(IConfiguration settings, IDictionary<string, string> environment) where T : class
+    /// <summary>Options as the host builds them for the plugin: bound from the backend's settings section, then the
+    /// plugin's <see cref="SegmentationEnvironmentSetup"/> (registered as the host registers a plugin's
+    /// <c>IPostConfigureOptions</c>) fills what the section leaves unset from <paramref name="variables"/>.</summary>
+    public static IOptions<T> BindWithEnvironment<T>(BackendEnvironment backend, IDictionary<string, string> variables) where T : class
     {
         var services = new ServiceCollection().AddOptions();
-        services.Configure<T>(settings);
-        new SegmentationStartup(() => new Hashtable(environment.ToDictionary(e => e.Key, e => (object?)e.Value))).ConfigureServices(services, settings);
+        services.Configure<T>(backend.Settings);
+        var setup = new SegmentationEnvironmentSetup(backend, () => new Hashtable(variables.ToDictionary(e => e.Key, e => (object?)e.Value)));
+        services.AddSingleton(typeof(IPostConfigureOptions<T>), setup);
         return services.BuildServiceProvider().GetRequiredService<IOptions<T>>();
     }
 
