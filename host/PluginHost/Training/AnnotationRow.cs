@@ -32,7 +32,7 @@ public sealed record AnnotationRow(long TaskId, string? TaskJson, long Annotatio
     }
 
     /// <summary>The task without its annotations, drafts and predictions: those are stored (or not) on their own.</summary>
-    private static LabelStudioTask Strip(LabelStudioTask task) => new()
+    internal static LabelStudioTask Strip(LabelStudioTask task) => new()
     {
         Id = task.Id,
         Data = task.Data,
