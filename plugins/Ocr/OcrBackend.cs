@@ -78,39 +78,12 @@ public sealed class OcrBackend : ILabelStudioBackend, IDisposable
     }
 
     /// <summary>Interactive: OCR of every box in the context, answered as the box plus its per-region TextArea.</summary>
-    private async Task<IReadOnlyList<Prediction>> ReadDrawnBoxesAsync(TesseractPool pool, LabelConfig config, InteractiveContext interactive,
-        PredictContext context, CancellationToken cancellationToken)
-    {
-        var boxes = (interactive.Result ?? []).Where(r => OcrControls.IsRectangle(r.Type)).ToList();
-        if (boxes.Count == 0 || context.Tasks.Count == 0) return []; // nothing to read: Label Studio shows no suggestion
-        var task = context.Tasks[0];
-        var regions = new List<Region>();
-        var confidences = new List<double>();
-        foreach (var group in boxes.GroupBy(b => b.ToName, StringComparer.Ordinal))
-        {
-            var imageTag = OcrControls.Image(config, group.Key);
-            var textArea = OcrControls.TextAreaFor(config, imageTag);
-            using var lease = await LoadImageAsync(task, imageTag, context, cancellationToken).ConfigureAwait(false);
-            var image = lease.Image;
-            var drawn = group.ToList();
-            if (drawn.FirstOrDefault(b => b.OriginalWidth == image.Height && b.OriginalHeight == image.Width && image.Width != image.Height) is { } turned)
-                _logger.LogWarning("Task {Task}: the box was drawn on a {Width}x{Height} image but the image is {ActualWidth}x{ActualHeight} upright " +
-                    "(EXIF orientation applied); the crop may miss the text", task.Id, turned.OriginalWidth, turned.OriginalHeight, image.Width, image.Height);
-            var shapes = drawn.Select(b => DrawnBoxes.Echo(b, image.Width, image.Height)).ToList();
-            var texts = await ReadBoxesAsync(pool, image, drawn, cancellationToken).ConfigureAwait(false);
-            for (var i = 0; i < drawn.Count; i++)
-            {
-                regions.Add(shapes[i]);
-                if (texts[i] is not { } read || read.Text.Length == 0) continue;
-                var score = Math.Round(Math.Clamp(read.Confidence / 100.0, 0, 1), 4);
-                regions.Add(DrawnBoxes.WithOrigin(Regions.TextArea(textArea.Name, shapes[i], [read.Text], score), drawn[i].Origin));
-                confidences.Add(score);
-            }
-        }
-        var prediction = new Prediction(regions, confidences.Count == 0 ? 0 : Math.Round(confidences.Average(), 4));
-        // Label Studio sends one task and reads results[0]; any further task gets an empty item to keep the order.
-        return [prediction, .. context.Tasks.Skip(1).Select(_ => Prediction.Empty())];
-    }
+    private Task<IReadOnlyList<Prediction>> ReadDrawnBoxesAsync(TesseractPool pool, LabelConfig config, InteractiveContext interactive,
+        PredictContext context, CancellationToken cancellationToken) =>
+        DrawnBoxReading.AnswerAsync(config, interactive, context, (task, image, ct) => LoadImageAsync(task, image, context, ct),
+            async (image, boxes, ct) => (await ReadBoxesAsync(pool, image, boxes, ct).ConfigureAwait(false))
+                .Select(read => read is { } r ? (r.Text, r.Confidence / 100.0) : ((string, double)?)null).ToList(),
+            _logger, cancellationToken);
 
     /// <summary>Cuts each box out (sequentially: cheap) and reads the crops in parallel on pooled engines.</summary>
     private async Task<OcrText?[]> ReadBoxesAsync(TesseractPool pool, DecodedImage image, IReadOnlyList<AnnotationRegion> boxes, CancellationToken cancellationToken)
@@ -179,26 +152,12 @@ public sealed class OcrBackend : ILabelStudioBackend, IDisposable
         return regions;
     }
 
-    private async Task<DecodedImageCache.Lease> LoadImageAsync(LabelStudioTask task, ObjectTag imageTag, PredictContext context, CancellationToken cancellationToken)
-    {
-        var value = task.GetData(imageTag.ValueKey)
-            ?? throw new InvalidDataException($"Task {task.Id} has no data '{imageTag.ValueKey}' for image '{imageTag.Name}'.");
-        var path = await _data.GetLocalPathAsync(value, task.Id, context.Project, cancellationToken).ConfigureAwait(false);
-        try
-        {
-            return _images.Get(path, bytes => DecodedImage.Load(bytes, ImagePixels.Gray8, _settings.MaxImagePixels));
-        }
-        catch (InvalidDataException ex)
-        {
-            throw new InvalidDataException($"Task {task.Id}: cannot read the image '{Shorten(value)}': {ex.Message}", ex);
-        }
-    }
+    private Task<DecodedImageCache.Lease> LoadImageAsync(LabelStudioTask task, ObjectTag imageTag, PredictContext context, CancellationToken cancellationToken) =>
+        TaskImages.LoadAsync(_data, _images, task, imageTag, context.Project, ImagePixels.Gray8, _settings.MaxImagePixels, cancellationToken);
 
     /// <summary>Tesseract's text without trailing blanks and empty lines (it ends every block with a newline).</summary>
     internal static string CleanText(string text) =>
         string.Join('\n', text.Split('\n').Select(l => l.TrimEnd()).Where(l => l.Length > 0)).Trim();
-
-    private static string Shorten(string value) => value.Length <= 80 ? value : value[..77] + "...";
 
     private static OcrSettings ReadSettings(IOptions<OcrSettings> options)
     {

@@ -65,36 +65,16 @@ public sealed class PaddleOcrBackend : ILabelStudioBackend, IDisposable
     }
 
     /// <summary>Interactive: each drawn box read as one text line, answered as the box plus its per-region TextArea.</summary>
-    private async Task<IReadOnlyList<Prediction>> ReadDrawnBoxesAsync(PpOcrModels models, LabelConfig config, InteractiveContext interactive,
-        PredictContext context, CancellationToken cancellationToken)
-    {
-        var boxes = (interactive.Result ?? []).Where(r => OcrControls.IsRectangle(r.Type)).ToList();
-        if (boxes.Count == 0 || context.Tasks.Count == 0) return [];
-        var task = context.Tasks[0];
-        var regions = new List<Region>();
-        var scores = new List<double>();
-        foreach (var group in boxes.GroupBy(b => b.ToName, StringComparer.Ordinal))
-        {
-            var imageTag = OcrControls.Image(config, group.Key);
-            var textArea = OcrControls.TextAreaFor(config, imageTag);
-            using var lease = await LoadImageAsync(task, imageTag, context, cancellationToken).ConfigureAwait(false);
-            var image = lease.Image;
-            var drawn = group.ToList();
-            var quads = drawn.Select(b => new TextQuad(DrawnBoxes.Geometry(b, image.Width, image.Height).Corners(), 1)).ToList();
-            var lines = TextRecognizer.Read(models, image, quads, _settings, cancellationToken);
-            for (var i = 0; i < drawn.Count; i++)
+    private Task<IReadOnlyList<Prediction>> ReadDrawnBoxesAsync(PpOcrModels models, LabelConfig config, InteractiveContext interactive,
+        PredictContext context, CancellationToken cancellationToken) =>
+        DrawnBoxReading.AnswerAsync(config, interactive, context, (task, image, ct) => LoadImageAsync(task, image, context, ct),
+            (image, boxes, ct) =>
             {
-                var shape = DrawnBoxes.Echo(drawn[i], image.Width, image.Height);
-                regions.Add(shape);
-                if (lines[i].Text.Trim() is not { Length: > 0 } text) continue;
-                var score = Math.Round(lines[i].Score, 4);
-                regions.Add(DrawnBoxes.WithOrigin(Regions.TextArea(textArea.Name, shape, [text], score), drawn[i].Origin));
-                scores.Add(score);
-            }
-        }
-        var prediction = new Prediction(regions, scores.Count == 0 ? 0 : Math.Round(scores.Average(), 4));
-        return [prediction, .. context.Tasks.Skip(1).Select(_ => Prediction.Empty())];
-    }
+                var quads = boxes.Select(b => new TextQuad(DrawnBoxes.Geometry(b, image.Width, image.Height).Corners(), 1)).ToList();
+                IReadOnlyList<(string, double)?> lines = [.. TextRecognizer.Read(models, image, quads, _settings, ct).Select(l => ((string, double)?)(l.Text.Trim(), l.Score))];
+                return Task.FromResult(lines);
+            },
+            _logger, cancellationToken);
 
     /// <summary>Batch: every page detected and read whole; each text line becomes a shape and its transcription.</summary>
     private async Task<IReadOnlyList<Prediction>> ReadPagesAsync(PpOcrModels models, LabelConfig config, PredictContext context, CancellationToken cancellationToken)
@@ -164,20 +144,8 @@ public sealed class PaddleOcrBackend : ILabelStudioBackend, IDisposable
             : DrawnBoxes.PlainRectangle(target.Shape.Name, target.Image.Name, size, box, score, rotation);
     }
 
-    private async Task<DecodedImageCache.Lease> LoadImageAsync(LabelStudioTask task, ObjectTag imageTag, PredictContext context, CancellationToken cancellationToken)
-    {
-        var value = task.GetData(imageTag.ValueKey)
-            ?? throw new InvalidDataException($"Task {task.Id} has no data '{imageTag.ValueKey}' for image '{imageTag.Name}'.");
-        var path = await _data.GetLocalPathAsync(value, task.Id, context.Project, cancellationToken).ConfigureAwait(false);
-        try
-        {
-            return _images.Get(path, bytes => DecodedImage.Load(bytes, ImagePixels.Rgba8888, _settings.MaxImagePixels));
-        }
-        catch (InvalidDataException ex)
-        {
-            throw new InvalidDataException($"Task {task.Id}: cannot read the image '{(value.Length <= 80 ? value : value[..77] + "...")}': {ex.Message}", ex);
-        }
-    }
+    private Task<DecodedImageCache.Lease> LoadImageAsync(LabelStudioTask task, ObjectTag imageTag, PredictContext context, CancellationToken cancellationToken) =>
+        TaskImages.LoadAsync(_data, _images, task, imageTag, context.Project, ImagePixels.Rgba8888, _settings.MaxImagePixels, cancellationToken);
 
     public void Dispose()
     {

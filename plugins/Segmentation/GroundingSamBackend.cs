@@ -56,14 +56,14 @@ public sealed class GroundingSamBackend : ILabelStudioBackend, IDisposable
             : CaptionPhrases.FromLabels(target.Control);
         if (phrases.Count == 0) return context.Tasks.Select(_ => Prediction.Empty()).ToList();
         var caption = dino.Caption(phrases);
-        var threshold = target.Control.NumberAttribute("model_score_threshold") ?? dino.Settings.BoxThreshold;
+        var thresholds = DinoThresholds.For(config, target.Control, context.Interactive?.Result, dino.Settings);
 
         var predictions = new List<Prediction>(context.Tasks.Count);
         foreach (var task in context.Tasks)
         {
             var value = task.GetData(target.Image.ValueKey)
                 ?? throw new InvalidDataException($"Task {task.Id} has no data '{target.Image.ValueKey}' for the image '{target.Image.Name}'.");
-            var (boxes, width, height) = await dino.DetectAsync(value, task.Id, context.Project, caption, threshold, cancellationToken).ConfigureAwait(false);
+            var (boxes, width, height) = await dino.DetectAsync(value, task.Id, context.Project, caption, thresholds, cancellationToken).ConfigureAwait(false);
             var regions = new List<Region>();
             if (boxes.Any(b => b.Phrase.Label is not null))
             {

@@ -35,13 +35,27 @@ public sealed class GroundingDinoBackendTests : IDisposable
 
     public void Dispose() => _backends.Dispose();
 
-    private GroundingDinoBackend Backend(byte[]? model = null, bool vocab = true, Dictionary<string, string?>? settings = null)
+    /// <param name="environment">Process environment variables as the plugin's startup reads them (none by default).</param>
+    private GroundingDinoBackend Backend(byte[]? model = null, bool vocab = true, Dictionary<string, string?>? settings = null,
+        Dictionary<string, string>? environment = null)
     {
         settings ??= new();
         settings.TryAdd("DinoModelPath", _backends.Write("dino.onnx", model ?? PlantedDino.Model(Queries)));
         if (vocab) _backends.Write("vocab.txt", System.Text.Encoding.UTF8.GetBytes(PlantedDino.VocabText));
-        return _backends.Create((config, data, env) => new GroundingDinoBackend(TestBackends.Bind<GroundingDinoSettings>(config), data,
+        return _backends.Create((config, data, env) => new GroundingDinoBackend(TestBackends.BindWithEnvironment<GroundingDinoSettings>(env, environment ?? []), data,
             NullLogger<GroundingDinoBackend>.Instance, env), settings, "groundingdino");
+    }
+
+    private const string CarPersonConfig = """
+        <View><Image name="image" value="$image"/>
+          <RectangleLabels name="label" toName="image"><Label value="car"/><Label value="person"/></RectangleLabels></View>
+        """;
+
+    private async Task<List<(string Label, double Score)>> BatchBoxesAsync(GroundingDinoBackend backend)
+    {
+        Assert.Null(backend.HealthError);
+        var result = Assert.Single(await backend.PredictAsync(TestBackends.Context(CarPersonConfig, [Image()]), CancellationToken.None)).Result;
+        return [.. result.Select(r => (r.Value!.Labels![0], r.Score!.Value))];
     }
 
     private static string Image() => TestBackends.DataUri(TestImages.Png(Width, Height));
@@ -113,6 +127,91 @@ public sealed class GroundingDinoBackendTests : IDisposable
         var result = Assert.Single(await backend.PredictAsync(TestBackends.Context(config, [Image()]), CancellationToken.None)).Result;
 
         Assert.Equal(["car"], Assert.Single(result).Value!.Labels!); // the person (0.88) is under 0.9
+    }
+
+    [Fact]
+    public async Task BOX_THRESHOLD_from_the_environment_decides_which_boxes_come_back()
+    {
+        // Car 0.982, person 0.881, weak car 0.269 (the dog is not in the caption "car . person .").
+        using (var defaults = Backend())
+            Assert.Equal(["car", "person"], (await BatchBoxesAsync(defaults)).Select(b => b.Label));
+        using (var low = Backend(environment: new() { ["BOX_THRESHOLD"] = "0.2" }))
+            Assert.Equal([("car", 0.982), ("person", 0.8808), ("car", 0.2689)], await BatchBoxesAsync(low));
+        using (var high = Backend(environment: new() { ["BOX_THRESHOLD"] = " 0.90 " }))
+            Assert.Equal(["car"], (await BatchBoxesAsync(high)).Select(b => b.Label));
+    }
+
+    [Fact]
+    public async Task TEXT_THRESHOLD_from_the_environment_drops_boxes_whose_phrase_is_too_weak()
+    {
+        using var backend = Backend(environment: new() { ["TEXT_THRESHOLD"] = "0.95" });
+
+        // The person (0.881) passes the box threshold but no caption token passes 0.95, so it has no phrase and no label.
+        Assert.Equal(["car"], (await BatchBoxesAsync(backend)).Select(b => b.Label));
+        Assert.Equal((0.3, 0.95), (backend.Detector!.Settings.BoxThreshold, backend.Detector.Settings.TextThreshold));
+    }
+
+    [Fact]
+    public async Task The_settings_section_wins_over_the_environment_name()
+    {
+        using var backend = Backend(settings: new() { ["BoxThreshold"] = "0.3" }, environment: new() { ["BOX_THRESHOLD"] = "0.9", ["TEXT_THRESHOLD"] = "0.1" });
+
+        Assert.Equal(["car", "person"], (await BatchBoxesAsync(backend)).Select(b => b.Label));
+        Assert.Equal((0.3, 0.1), (backend.Detector!.Settings.BoxThreshold, backend.Detector.Settings.TextThreshold));
+    }
+
+    [Fact]
+    public void Environment_thresholds_out_of_range_or_not_numbers_are_named()
+    {
+        using (var outOfRange = Backend(environment: new() { ["BOX_THRESHOLD"] = "30" }))
+            Assert.Contains("BoxThreshold (30) and TextThreshold (0.25) must be from 0 to 1", outOfRange.HealthError);
+
+        var error = Assert.Throws<FormatException>(() => Backend(environment: new() { ["TEXT_THRESHOLD"] = "0,25" }));
+        Assert.Equal("The environment variable TEXT_THRESHOLD must be a number, not '0,25'.", error.Message);
+    }
+
+    [Theory]
+    [InlineData(null, null, new[] { "Vehicle", "PERSON" })]
+    [InlineData(0.9, null, new[] { "Vehicle" })]        // the person (0.881) is under the annotator's box threshold
+    [InlineData(0.2, null, new[] { "Vehicle", "PERSON", "Vehicle" })] // the weak car (0.269) comes back
+    [InlineData(null, 0.95, new[] { "Vehicle" })]       // no token of the person's phrase passes 0.95
+    [InlineData(0.0, null, new[] { "Vehicle", "PERSON" })] // 0 is "not set", as in the Python example
+    public async Task Number_controls_named_like_the_python_example_set_the_thresholds_of_one_request(double? box, double? text, string[] labels)
+    {
+        const string config = """
+            <View><Image name="image" value="$image"/>
+              <TextArea name="prompt" toName="image" editable="true" rows="2" maxSubmissions="1" showSubmitButton="true"/>
+              <Number name="box_threshold" toName="image" min="0" max="1" step="0.01"/>
+              <Number name="text_threshold_value" toName="image" min="0" max="1" step="0.01"/>
+              <RectangleLabels name="label" toName="image"><Label value="Vehicle" predicted_values="car"/><Label value="PERSON"/></RectangleLabels>
+            </View>
+            """;
+        string Number(string name, double? value) => value is null ? "" : $$$""",{"from_name":"{{{name}}}","to_name":"image","type":"number","value":{"number":{{{value.Value.ToString(System.Globalization.CultureInfo.InvariantCulture)}}}}}""";
+        var context = $$$"""
+            {"result":[{"from_name":"prompt","to_name":"image","type":"textarea","value":{"text":["car . person"]}}{{{Number("box_threshold", box)}}}{{{Number("text_threshold_value", text)}}}]}
+            """;
+        using var backend = Backend(environment: new() { ["BOX_THRESHOLD"] = "0.5" });
+
+        var result = Assert.Single(await backend.PredictAsync(TestBackends.Context(config, [Image()], context), CancellationToken.None)).Result;
+
+        Assert.Equal(labels, result.Select(r => r.Value!.Labels![0]));
+    }
+
+    [Fact]
+    public async Task A_threshold_number_outside_0_to_1_is_a_client_error_naming_the_control()
+    {
+        const string config = """
+            <View><Image name="image" value="$image"/><TextArea name="prompt" toName="image"/><Number name="box_threshold" toName="image"/>
+              <RectangleLabels name="label" toName="image"><Label value="car"/></RectangleLabels></View>
+            """;
+        using var backend = Backend();
+
+        var error = await Assert.ThrowsAsync<Sdk.Backends.BackendException>(async () => await backend.PredictAsync(TestBackends.Context(config, [Image()], """
+            {"result":[{"from_name":"prompt","to_name":"image","type":"textarea","value":{"text":["car"]}},
+                       {"from_name":"box_threshold","to_name":"image","type":"number","value":{"number":30}}]}
+            """), CancellationToken.None));
+
+        Assert.Equal((400, "<Number name=\"box_threshold\"> is a threshold: give it a value from 0 to 1, not 30."), (error.StatusCode, error.Message));
     }
 
     [Fact]

@@ -240,4 +240,36 @@ public sealed class SamBackendTests : IDisposable
             await backend.PredictAsync(TestBackends.Context(BrushConfig, [Image()], Context(Click(25, 25))), CancellationToken.None));
         Assert.Contains("DecoderPath", error.Message);
     }
+
+    [Fact]
+    public void The_python_examples_pytorch_checkpoint_variables_are_named_when_the_models_are_missing()
+    {
+        using var backend = _backends.Create((config, data, env) => new SamBackend(
+            TestBackends.BindWithEnvironment<SamSettings>(env, new Dictionary<string, string> { ["MOBILESAM_CHECKPOINT"] = "/app/models/mobile_sam.pt" }), data,
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<SamBackend>.Instance, env), new Dictionary<string, string?>(), "sam");
+
+        Assert.Contains("set Settings.EncoderPath and Settings.DecoderPath", backend.HealthError);
+        Assert.EndsWith("(MOBILESAM_CHECKPOINT=/app/models/mobile_sam.pt: the Python example's PyTorch checkpoint, which ONNX Runtime cannot run; " +
+            "export to ONNX as docs/sam.md says.)", backend.HealthError);
+    }
+
+    [Fact]
+    public async Task ONNX_CHECKPOINT_from_the_python_example_is_the_decoder_unless_settings_name_one()
+    {
+        var decoder = Path.Combine(_backends.ModelDirectory, _backends.Write("sam_onnx_quantized_example.onnx", PlantedSam.Decoder(Side, Radius, Score)));
+        SamBackend WithEnvironment(Dictionary<string, string?> settings) => _backends.Create((config, data, env) => new SamBackend(
+            TestBackends.BindWithEnvironment<SamSettings>(env, new Dictionary<string, string> { ["ONNX_CHECKPOINT"] = decoder }), data,
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<SamBackend>.Instance, env), settings, "sam");
+        var encoder = _backends.Write("encoder.onnx", PlantedSam.Encoder(Side));
+
+        using (var fromEnvironment = WithEnvironment(new() { ["EncoderPath"] = encoder }))
+        {
+            Assert.Null(fromEnvironment.HealthError);
+            Assert.Contains("sam_onnx_quantized_example-", fromEnvironment.Version);
+            var prediction = Assert.Single(await fromEnvironment.PredictAsync(TestBackends.Context(BrushConfig, [Image()], Context(Click(25, 25))), CancellationToken.None));
+            AssertBrush(Assert.Single(prediction.Result), "Banana", PlantedSam.ExpectedMask(Width, Height, Radius, [(40, 30, true)]));
+        }
+        using var fromSettings = WithEnvironment(new() { ["EncoderPath"] = encoder, ["DecoderPath"] = "missing.onnx" });
+        Assert.Contains("missing.onnx", fromSettings.HealthError);
+    }
 }

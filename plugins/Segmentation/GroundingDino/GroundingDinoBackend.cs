@@ -46,14 +46,14 @@ public sealed class GroundingDinoBackend : ILabelStudioBackend, IDisposable
             : CaptionPhrases.FromLabels(control);
         if (phrases.Count == 0) return context.Tasks.Select(_ => Prediction.Empty()).ToList();
         var caption = dino.Caption(phrases);
-        var threshold = control.NumberAttribute("model_score_threshold") ?? dino.Settings.BoxThreshold;
+        var thresholds = DinoThresholds.For(config, control, context.Interactive?.Result, dino.Settings);
 
         var predictions = new List<Prediction>(context.Tasks.Count);
         foreach (var task in context.Tasks)
         {
             var value = task.GetData(image.ValueKey)
                 ?? throw new InvalidDataException($"Task {task.Id} has no data '{image.ValueKey}' for the image '{image.Name}'.");
-            var (boxes, width, height) = await dino.DetectAsync(value, task.Id, context.Project, caption, threshold, cancellationToken).ConfigureAwait(false);
+            var (boxes, width, height) = await dino.DetectAsync(value, task.Id, context.Project, caption, thresholds, cancellationToken).ConfigureAwait(false);
             var size = new ImageSize(width, height);
             var regions = new List<Region>();
             foreach (var box in boxes)

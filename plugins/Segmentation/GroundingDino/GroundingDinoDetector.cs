@@ -36,7 +36,8 @@ internal sealed class GroundingDinoDetector : IDisposable
         if (string.IsNullOrWhiteSpace(settings.DinoModelPath))
             throw new ModelConfigurationException(
                 $"The {environment.Name} backend needs a Grounding DINO model: set Settings.DinoModelPath to the exported .onnx file (absolute, or relative " +
-                $"to MODEL_DIR '{environment.ModelDirectory}') with the text encoder's vocab.txt beside it (or Settings.VocabPath); see docs/sam.md.");
+                $"to MODEL_DIR '{environment.ModelDirectory}') with the text encoder's vocab.txt beside it (or Settings.VocabPath); see docs/sam.md." +
+                settings.PythonCheckpoints);
         if (settings.BoxThreshold is < 0 or > 1 || settings.TextThreshold is < 0 or > 1)
             throw new ModelConfigurationException($"BoxThreshold ({settings.BoxThreshold}) and TextThreshold ({settings.TextThreshold}) must be from 0 to 1.");
         var modelPath = environment.ResolvePath(settings.DinoModelPath);
@@ -62,14 +63,14 @@ internal sealed class GroundingDinoDetector : IDisposable
 
     /// <summary>Boxes for <paramref name="caption"/> on a task's image, in pixels of the upright image, and its size.</summary>
     public async Task<(List<GroundedBox> Boxes, int Width, int Height)> DetectAsync(string imageValue, long taskId, ProjectRef project, Caption caption,
-        double boxThreshold, CancellationToken cancellationToken)
+        DinoThresholds thresholds, CancellationToken cancellationToken)
     {
         var path = await _data.GetLocalPathAsync(imageValue, taskId, project, cancellationToken).ConfigureAwait(false);
         using (var image = ScaledInput.Load(path, _settings.DinoMaxImagePixels, taskId, imageValue))
         {
             cancellationToken.ThrowIfCancellationRequested();
             var started = Stopwatch.GetTimestamp();
-            var boxes = _model.Detect(image, caption, boxThreshold, _settings.TextThreshold);
+            var boxes = _model.Detect(image, caption, thresholds.Box, thresholds.Text);
             _metrics.Detected(Stopwatch.GetElapsedTime(started));
             return (boxes, image.Width, image.Height);
         }

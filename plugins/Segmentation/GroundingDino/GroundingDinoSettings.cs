@@ -32,4 +32,8 @@ public sealed class GroundingDinoSettings
 
     /// <summary>Larger images are refused (a decompression bomb guard).</summary>
     public long DinoMaxImagePixels { get; set; } = 100_000_000;
+
+    /// <summary>Set from the environment: the Python example's PyTorch checkpoint variables that are set, said when the
+    /// ONNX model is missing (internal: never bound from configuration).</summary>
+    internal string? PythonCheckpoints { get; set; }
 }

@@ -102,9 +102,9 @@ internal sealed class SamDecoder : IDisposable
             if (scores[k] > scores[best]) best = k;
         var plane = width * height;
         var logits = masks.GetTensorDataAsSpan<float>().Slice(best * plane, plane);
-        var pixels = new byte[plane];
-        for (var p = 0; p < plane; p++) pixels[p] = logits[p] > maskThreshold ? (byte)255 : (byte)0;
-        return new SamMask(pixels, width, height, scores.Length > 0 ? Math.Clamp(scores[best], 0, 1) : 0);
+        var pixels = GC.AllocateUninitializedArray<byte>(plane); // every byte is written below
+        var area = MaskThreshold.Apply(logits, maskThreshold, pixels);
+        return new SamMask(pixels, width, height, area, scores.Length > 0 ? Math.Clamp(scores[best], 0, 1) : 0);
     }
 
     public void Dispose()

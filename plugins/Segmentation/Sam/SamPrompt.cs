@@ -12,17 +12,6 @@ internal sealed record SamPrompt(IReadOnlyList<PromptPoint> Points, PromptBox? B
     public bool IsEmpty => Points.Count == 0 && Box is null;
 }
 
-/// <summary>One decoded mask at the image's size, one byte per pixel (0 or 255, as the brush RLE wants it), and the decoder's IoU estimate.</summary>
-internal sealed record SamMask(byte[] Pixels, int Width, int Height, double Score)
-{
-    public int Area
-    {
-        get
-        {
-            var area = 0;
-            foreach (var p in Pixels)
-                if (p != 0) area++;
-            return area;
-        }
-    }
-}
+/// <summary>One decoded mask at the image's size, one byte per pixel (0 or 255, as the brush RLE wants it), how many
+/// pixels are on, and the decoder's IoU estimate.</summary>
+internal sealed record SamMask(byte[] Pixels, int Width, int Height, int Area, double Score);

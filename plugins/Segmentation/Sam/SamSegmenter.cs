@@ -44,7 +44,7 @@ internal sealed class SamSegmenter : IDisposable
         if (string.IsNullOrWhiteSpace(settings.EncoderPath) || string.IsNullOrWhiteSpace(settings.DecoderPath))
             throw new ModelConfigurationException(
                 $"The {environment.Name} backend needs Segment Anything models: set Settings.EncoderPath and Settings.DecoderPath to the exported " +
-                $".onnx files (absolute, or relative to MODEL_DIR '{environment.ModelDirectory}'); see docs/sam.md.");
+                $".onnx files (absolute, or relative to MODEL_DIR '{environment.ModelDirectory}'); see docs/sam.md." + settings.PythonCheckpoints);
         var encoderPath = environment.ResolvePath(settings.EncoderPath);
         var decoderPath = environment.ResolvePath(settings.DecoderPath);
         var encoder = SamEncoder.Load(encoderPath, settings.InputSize, settings.IntraOpThreads);

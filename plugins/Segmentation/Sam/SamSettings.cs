@@ -33,4 +33,8 @@ public sealed class SamSettings
 
     /// <summary>Larger images are refused (a decompression bomb guard).</summary>
     public long MaxImagePixels { get; set; } = 100_000_000;
+
+    /// <summary>Set from the environment: the Python example's PyTorch checkpoint variables that are set, said when the
+    /// ONNX models are missing (internal: never bound from configuration).</summary>
+    internal string? PythonCheckpoints { get; set; }
 }

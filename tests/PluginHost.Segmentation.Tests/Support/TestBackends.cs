@@ -1,8 +1,11 @@
+using System.Collections;
 using System.Text.Json;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using PluginHost.Detector.Tests.Support;
+using PluginHost.Plugins.Segmentation;
 using PluginHost.Sdk.Backends;
 using PluginHost.Sdk.LabelConfigs;
 using PluginHost.Sdk.Protocol;
@@ -34,6 +37,18 @@ public sealed class TestBackends : IDisposable
     }
 
     public static IOptions<T> Bind<T>(IConfiguration settings) where T : class, new() => Options.Create(settings.Get<T>() ?? new T());
+
+    /// <summary>Options as the host builds them for the plugin: bound from the backend's settings section, then the
+    /// plugin's <see cref="SegmentationEnvironmentSetup"/> (registered as the host registers a plugin's
+    /// <c>IPostConfigureOptions</c>) fills what the section leaves unset from <paramref name="variables"/>.</summary>
+    public static IOptions<T> BindWithEnvironment<T>(BackendEnvironment backend, IDictionary<string, string> variables) where T : class
+    {
+        var services = new ServiceCollection().AddOptions();
+        services.Configure<T>(backend.Settings);
+        var setup = new SegmentationEnvironmentSetup(backend, () => new Hashtable(variables.ToDictionary(e => e.Key, e => (object?)e.Value)));
+        services.AddSingleton(typeof(IPostConfigureOptions<T>), setup);
+        return services.BuildServiceProvider().GetRequiredService<IOptions<T>>();
+    }
 
     public static PredictContext Context(string labelConfig, IReadOnlyList<string> images, string? contextJson = null) => new()
     {
