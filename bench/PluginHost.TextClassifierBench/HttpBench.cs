@@ -74,17 +74,25 @@ public sealed class HttpBench : IAsyncDisposable
         return (info["duration_seconds"]!.GetValue<double>(), info["model_version"]!.GetValue<string>());
     }
 
-    /// <summary>START_TRAINING on the annotations already stored: wall time from the webhook's POST until the job
-    /// reports the new version serving (train, save, load, warm-up, swap), and the job's own duration.</summary>
-    public async Task<(double Seconds, double JobSeconds, string ModelVersion)> RetrainAsync()
+    /// <summary>START_TRAINING on the annotations already stored, measured as Label Studio would see it: wall time from
+    /// the webhook's POST until a one-task <c>/predict</c>, sent every 5 ms, answers with a <c>model_version</c> other
+    /// than <paramref name="servingVersion"/> (train, save, load, warm-up, swap); also the job's own duration.</summary>
+    public async Task<(double Seconds, double JobSeconds, string ModelVersion)> RetrainAsync(string servingVersion)
     {
+        var probe = PredictBody(["Subject: is the new model serving yet?"]);
         var started = Stopwatch.GetTimestamp();
-        var body = Encoding.UTF8.GetBytes($$"""{"action":"START_TRAINING","project":{"id":6,"label_config":{{JsonSerializer.Serialize(LabelConfig)}}}}""");
+        var body = Encoding.UTF8.GetBytes($$$"""{"action":"START_TRAINING","project":{"id":6,"label_config":{{{JsonSerializer.Serialize(LabelConfig)}}}}}""");
         var answer = await PostAsync($"{_route}/webhook", body);
-        var info = await WaitAsync(answer["job"]!.GetValue<string>(), TimeSpan.FromMilliseconds(5));
+        string version;
+        while ((version = (await PostAsync($"{_route}/predict", probe))["results"]![0]!["model_version"]!.GetValue<string>()) == servingVersion)
+        {
+            if (Stopwatch.GetElapsedTime(started) > TimeSpan.FromMinutes(5)) throw new TimeoutException($"{servingVersion} still serving after 5 minutes");
+            await Task.Delay(5);
+        }
         var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+        var info = await WaitAsync(answer["job"]!.GetValue<string>(), TimeSpan.FromMilliseconds(5));
         if (info["state"]!.GetValue<string>() != "succeeded") throw new InvalidOperationException($"Training failed: {info.ToJsonString()}");
-        return (seconds, info["duration_seconds"]!.GetValue<double>(), info["model_version"]!.GetValue<string>());
+        return (seconds, info["duration_seconds"]!.GetValue<double>(), version);
     }
 
     public async Task<Quality> EvaluateAsync(IReadOnlyList<Message> test)

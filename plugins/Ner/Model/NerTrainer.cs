@@ -33,6 +33,9 @@ public sealed class NerTrainerOptions
     /// default 1 at every training size) and SDCA's own automatic choice.</summary>
     public float? L2Regularization { get; init; }
 
+    /// <summary>L-BFGS stops when the loss improves by less than this (relative); null = ML.NET's default 1e-7.</summary>
+    public float? OptimizationTolerance { get; init; }
+
     public int Seed { get; init; } = 1;
 
     /// <summary>Replaces the classifier (the benchmark plugs LightGBM in here); it must read "Label" and "FeatureBag".</summary>
@@ -64,13 +67,15 @@ public static class NerTrainer
         progress?.Report(0.1);
 
         var rows = new List<TaggedToken>(builder.Stats.Tokens);
-        foreach (var sequence in sequences)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            var features = TokenFeaturizer.Featurize(sequence.Text, sequence.Tokens);
-            for (var t = 0; t < features.Length; t++)
-                rows.Add(new TaggedToken { Features = features[t], Label = (uint)sequence.Tags[t] });
-        }
+        var lexicon = WordLexicon.Build(sequences.Select(LexiconInput));
+        foreach (var (fold, foldLexicon) in FoldLexicons(sequences, lexicon))
+            foreach (var sequence in fold)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var features = TokenFeaturizer.Featurize(sequence.Text, sequence.Tokens, foldLexicon);
+                for (var t = 0; t < features.Length; t++)
+                    rows.Add(new TaggedToken { Features = features[t], Label = (uint)sequence.Tags[t] });
+            }
         var ml = new MLContext(options.Seed);
         // A cancelled job (DELETE /jobs/<id>, timeout, shutdown) stops Fit mid-optimisation instead of after it.
         using var cancelFit = MlCancellation.Register(ml, cancellationToken);
@@ -82,6 +87,9 @@ public static class NerTrainer
         cancellationToken.ThrowIfCancellationRequested();
         var pipeline = ml.Transforms.Categorical
             .OneHotEncoding("FeatureBag", nameof(TaggedToken.Features), OneHotEncodingEstimator.OutputKind.Bag)
+            // The optimiser passes over the data many times: cache the sparse vectors instead of mapping every feature
+            // string through the dictionary again on each pass.
+            .AppendCacheCheckpoint(ml)
             .Append(Classifier(ml, options));
         var transformer = pipeline.Fit(data);
         cancellationToken.ThrowIfCancellationRequested();
@@ -91,6 +99,7 @@ public static class NerTrainer
         var metadata = new NerModelMetadata
         {
             FeatureVersion = TokenFeaturizer.Version,
+            Lexicon = lexicon.ToLines(),
             Labels = labels.ToArray(),
             Scheme = options.Scheme,
             Trainer = options.CustomClassifierName ?? options.Classifier.ToString(),
@@ -103,6 +112,24 @@ public static class NerTrainer
         };
         return (new NerModel(ml, transformer, metadata), data.Schema);
     }
+
+    /// <summary>Folds of the training texts with the lexicon of all *other* folds. A text's features never count its own
+    /// words, so the training rows look like unseen text (where a name is often in no lexicon) and the classifier does
+    /// not learn to trust the gazetteer blindly. Folds are contiguous blocks, as tasks of one document often are.</summary>
+    internal static IEnumerable<(IReadOnlyList<TrainingSequence> Fold, WordLexicon Lexicon)> FoldLexicons(IReadOnlyList<TrainingSequence> sequences, WordLexicon all)
+    {
+        var folds = Math.Min(LexiconFolds, sequences.Count);
+        for (var f = 0; f < folds; f++)
+        {
+            var fold = sequences.Skip(sequences.Count * f / folds).Take(sequences.Count * (f + 1) / folds - sequences.Count * f / folds).ToList();
+            yield return (fold, all.Without(WordLexicon.Build(fold.Select(LexiconInput))));
+        }
+    }
+
+    internal const int LexiconFolds = 5;
+
+    private static (string, IReadOnlyList<Text.Token>, IReadOnlyList<bool>) LexiconInput(TrainingSequence s) =>
+        (s.Text, s.Tokens, s.Tags.Select(t => t != TagSet.Outside).ToArray());
 
     private static IEstimator<ITransformer> Classifier(MLContext ml, NerTrainerOptions options)
     {
@@ -124,6 +151,7 @@ public static class NerTrainer
                     FeatureColumnName = "FeatureBag",
                     L2Regularization = options.L2Regularization ?? 0.1f,
                     L1Regularization = 0,
+                    OptimizationTolerance = options.OptimizationTolerance ?? 1e-7f,
                     NumberOfThreads = 1,
                 }),
         };
