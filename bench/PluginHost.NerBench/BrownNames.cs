@@ -38,7 +38,7 @@ internal static class BrownNames
         foreach (var size in sizes)
             Evaluate($"{size} training sentences", Sample(names[..cut].SelectMany(d => documents[d]), size, seed: 1), test, new NerTrainerOptions());
         var predicted = Evaluate("ner defaults", train, test, new NerTrainerOptions());
-        var rule = test.Select(t => CapitalisedRuns.Find(t.Text, Label)).ToList();
+        var rule = test.Select(t => CapitalisedRunBaseline.Find(t.Text, Label)).ToList();
         Console.WriteLine($"baseline, capitalised-word runs (a sentence's first word only when the run goes on): {Label}: "
             + EntityScores.Score(test.Select(t => t.Spans).ToList(), rule));
         ErrorBreakdown(test, predicted);

@@ -100,4 +100,32 @@ public class WordLexiconTests
         }
         Assert.Equal(12, all["arrived"].Total);
     }
+
+    [Fact]
+    public void A_hidden_word_is_featurised_as_never_seen()
+    {
+        var lexicon = WordLexicon.Build([Text("Yesterday we met Roberts in town.", "Roberts")]);
+        var text = "Then Roberts left.";
+        var tokens = Tokenizer.Tokenize(text);
+
+        var seen = TokenFeaturizer.Featurize(text, tokens, lexicon);
+        var hidden = TokenFeaturizer.Featurize(text, tokens, lexicon, [false, true, false, false]);
+
+        Assert.Contains("ev=Ccapital1|always", seen[1]);
+        Assert.Contains("ev=Cnone|none", hidden[1]);
+        Assert.Contains("ev+1=Cnone|none", hidden[0]);
+        Assert.Equal(seen[2].Where(f => !f.StartsWith("ev")), hidden[2].Where(f => !f.StartsWith("ev")));
+    }
+
+    [Fact]
+    public void Only_words_inside_entities_are_hidden_at_the_given_rate()
+    {
+        var tags = new TagSet(["PER"], TagScheme.Bilou);
+        var sequence = new TrainingSetBuilder(tags).Add(new AnnotatedText("Ann Lee met Bob today", [new CharSpan(0, 7, "PER"), new CharSpan(12, 15, "PER")]));
+
+        Assert.Equal([true, true, false, true, false], NerTrainer.HiddenEntityWords(sequence, 1, new Random(1)));
+        Assert.Equal([false, false, false, false, false], NerTrainer.HiddenEntityWords(sequence, 0, new Random(1)));
+        var many = Enumerable.Range(0, 2000).SelectMany(_ => NerTrainer.HiddenEntityWords(sequence, 0.15, new Random(_)).Where((_, i) => i is 0 or 1 or 3)).ToList();
+        Assert.InRange(many.Count(h => h) / (double)many.Count, 0.12, 0.18);
+    }
 }

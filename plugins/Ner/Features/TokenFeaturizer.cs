@@ -23,7 +23,9 @@ public static class TokenFeaturizer
     private const string Before = "<s>";
     private const string After = "</s>";
 
-    public static string[][] Featurize(string text, IReadOnlyList<Token> tokens, WordLexicon lexicon)
+    /// <summary>Features of every token. <paramref name="hidden"/> (training only) marks tokens whose lexicon entry is
+    /// left out, as if the word had never been seen.</summary>
+    public static string[][] Featurize(string text, IReadOnlyList<Token> tokens, WordLexicon lexicon, IReadOnlyList<bool>? hidden = null)
     {
         var n = tokens.Count;
         var lower = new string[n];
@@ -37,7 +39,7 @@ public static class TokenFeaturizer
             shapes[i] = Shape(tokens[i].Text, collapse: false);
             shortShapes[i] = Shape(tokens[i].Text, collapse: true);
             sentenceStarts[i] = IsSentenceStart(text, tokens, i);
-            var stats = lexicon[lower[i]];
+            var stats = hidden is not null && hidden[i] ? default : lexicon[lower[i]];
             evidence[i] = (IsCapitalised(tokens[i].Text) ? "C" : "c") + stats.CaseEvidence + "|" + stats.EntityEvidence;
         }
         var runs = CapitalisedRuns.Positions(tokens);

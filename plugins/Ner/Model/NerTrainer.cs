@@ -36,6 +36,13 @@ public sealed class NerTrainerOptions
     /// <summary>L-BFGS stops when the loss improves by less than this (relative); null = ML.NET's default 1e-7.</summary>
     public float? OptimizationTolerance { get; init; }
 
+    /// <summary>
+    /// Share of the training tokens inside an entity whose lexicon entry is hidden, as if the word had never been seen.
+    /// Names are an open class: without this the tagger learned to trust the lexicon and missed names it had never
+    /// seen (synthetic corpus, where every test name is new: F1 0.778 without, ~0.89 with 0.15; Brown ±0.005).
+    /// </summary>
+    public double HiddenEntityWordRate { get; init; } = 0.15;
+
     public int Seed { get; init; } = 1;
 
     /// <summary>Replaces the classifier (the benchmark plugs LightGBM in here); it must read "Label" and "FeatureBag".</summary>
@@ -68,11 +75,13 @@ public static class NerTrainer
 
         var rows = new List<TaggedToken>(builder.Stats.Tokens);
         var lexicon = WordLexicon.Build(sequences.Select(LexiconInput));
+        var hiding = new Random(options.Seed);
         foreach (var (fold, foldLexicon) in FoldLexicons(sequences, lexicon))
             foreach (var sequence in fold)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                var features = TokenFeaturizer.Featurize(sequence.Text, sequence.Tokens, foldLexicon);
+                var features = TokenFeaturizer.Featurize(sequence.Text, sequence.Tokens, foldLexicon,
+                    HiddenEntityWords(sequence, options.HiddenEntityWordRate, hiding));
                 for (var t = 0; t < features.Length; t++)
                     rows.Add(new TaggedToken { Features = features[t], Label = (uint)sequence.Tags[t] });
             }
@@ -127,6 +136,10 @@ public static class NerTrainer
     }
 
     internal const int LexiconFolds = 5;
+
+    /// <summary>Tokens inside an entity whose lexicon entry is hidden, each with probability <paramref name="rate"/>.</summary>
+    internal static bool[] HiddenEntityWords(TrainingSequence sequence, double rate, Random random) =>
+        sequence.Tags.Select(tag => tag != TagSet.Outside && random.NextDouble() < rate).ToArray();
 
     private static (string, IReadOnlyList<Text.Token>, IReadOnlyList<bool>) LexiconInput(TrainingSequence s) =>
         (s.Text, s.Tokens, s.Tags.Select(t => t != TagSet.Outside).ToArray());
