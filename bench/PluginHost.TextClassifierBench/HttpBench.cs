@@ -26,10 +26,13 @@ public sealed class HttpBench : IAsyncDisposable
     private readonly HttpClient _client;
     private readonly string _route;
 
-    private HttpBench(WebApplication app, Uri baseAddress, string route)
+    private readonly string[] _temporaryFolders;
+
+    private HttpBench(WebApplication app, Uri baseAddress, string route, params string[] temporaryFolders)
     {
         _app = app;
         _route = route;
+        _temporaryFolders = temporaryFolders;
         _client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 256, PooledConnectionLifetime = TimeSpan.FromMinutes(10) })
         {
             BaseAddress = baseAddress,
@@ -61,7 +64,7 @@ public sealed class HttpBench : IAsyncDisposable
         var app = PluginHostApp.Create([], configuration);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new HttpBench(app, new Uri(address + "/"), route);
+        return new HttpBench(app, new Uri(address + "/"), route, plugins, models);
     }
 
     /// <summary>Trains through /train and returns the job's duration and model_version.</summary>
@@ -256,6 +259,9 @@ public sealed class HttpBench : IAsyncDisposable
         _client.Dispose();
         await _app.StopAsync();
         await _app.DisposeAsync();
+        // The plugin copy (~100 MB for embeddingclassifier) and the model store: /tmp is shared and has filled up before.
+        foreach (var folder in _temporaryFolders)
+            if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
     }
 }
 
