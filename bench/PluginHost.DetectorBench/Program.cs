@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using PluginHost.DetectorBench;
@@ -61,19 +62,23 @@ try
         : [(1, 0, 1), (1, 1, 1), (2, 1, 1), (2, 0, 1), (1, 0, 4), (2, 1, 4)];
     foreach (var (concurrency, threads, batch) in setups)
     {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["ModelPath"] = modelPath,
+            ["MaxConcurrency"] = concurrency.ToString(),
+            ["IntraOpThreads"] = threads.ToString(),
+            ["BatchSize"] = batch.ToString(),
+        }).Build();
+        var optionServices = new ServiceCollection();
+        optionServices.Configure<DetectorSettings>(configuration);
+        using var options = optionServices.BuildServiceProvider();
         using var backend = new DetectorBackend(resolver, NullLogger<DetectorBackend>.Instance, new BackendEnvironment
         {
             Name = "detector",
-            Settings = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-            {
-                ["ModelPath"] = modelPath,
-                ["MaxConcurrency"] = concurrency.ToString(),
-                ["IntraOpThreads"] = threads.ToString(),
-                ["BatchSize"] = batch.ToString(),
-            }).Build(),
+            Settings = configuration,
             ModelDirectory = work,
             SourceDirectory = work,
-        });
+        }, options.GetRequiredService<IOptions<DetectorSettings>>());
         if (backend.HealthError is { } error) throw new InvalidOperationException(error);
 
         PredictContext Context(int count, int offset) => new()
@@ -122,7 +127,7 @@ try
     }
 
     // Stage costs on their own, single-threaded.
-    using (var model = YoloModel.Load(modelPath, DetectorSettings.From(new ConfigurationBuilder().Build())))
+    using (var model = YoloModel.Load(modelPath, new DetectorSettings().Validate()))
     using (var canvas = Letterbox.CreateCanvas(640, 640))
     {
         var buffer = new float[3 * 640 * 640];

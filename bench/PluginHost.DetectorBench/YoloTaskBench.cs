@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using PluginHost.Plugins.OnnxDetector;
 using PluginHost.Sdk.Backends;
 using PluginHost.Sdk.Data;
@@ -56,17 +57,18 @@ public static class YoloTaskBench
             var results = new List<(double ImagesPerSecond, double CpuMs, double Regions)>();
             foreach (var batch in new[] { 1, 16 })
             {
+                var settings = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+                {
+                    ["ModelPath"] = modelPath, ["BatchSize"] = batch.ToString(), ["MaxConcurrency"] = "1",
+                    ["InputSize"] = size.ToString(), ["ScoreThreshold"] = "0.25",
+                }).Build();
                 using var backend = new DetectorBackend(resolver, NullLogger<DetectorBackend>.Instance, new BackendEnvironment
                 {
                     Name = "detector",
-                    Settings = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-                    {
-                        ["ModelPath"] = modelPath, ["BatchSize"] = batch.ToString(), ["MaxConcurrency"] = "1",
-                        ["InputSize"] = size.ToString(), ["ScoreThreshold"] = "0.25",
-                    }).Build(),
+                    Settings = settings,
                     ModelDirectory = work,
                     SourceDirectory = work,
-                });
+                }, Options.Create(settings.Get<DetectorSettings>() ?? new DetectorSettings()));
                 if (backend.HealthError is { } error) throw new InvalidOperationException(error);
                 await backend.PredictAsync(Context(config, images, 16), CancellationToken.None); // warm-up
                 var requests = quick ? 1 : 3;

@@ -53,13 +53,13 @@ internal static class LearningCurve
                 var head = HeadTrainer.Train(chosen.Select(i => poolVectors[i]).ToList(), chosen.Select(i => (IReadOnlyList<string>)[pool[i].Label]).ToList(),
                     target, encoder.Identity, inverseRegularization, CancellationToken.None);
                 headMs += fit.Elapsed.TotalMilliseconds;
-                embeddingScores.Add(PluginHost.TextClassifierBench.Metrics.Score(truth, testVectors.Select(v => Best(head.Metadata.ModelLabels, head.Score(v))).ToList()).Accuracy);
+                embeddingScores.Add(QualityMetrics.Score(truth, testVectors.Select(v => Best(head.Metadata.ModelLabels, head.Score(v))).ToList()).Accuracy);
 
                 fit.Restart();
                 var trained = TextTrainer.Train(chosen.Select(i => new TextExample(pool[i].Text, [pool[i].Label])).ToList(), textTarget, new TextOptions());
                 textMs += fit.Elapsed.TotalMilliseconds;
                 var model = trained.ToModel();
-                textScores.Add(PluginHost.TextClassifierBench.Metrics.Score(truth, model.Score(test.Select(m => m.Text).ToList()).Select(p => Best(model.Metadata.ModelLabels, p)).ToList()).Accuracy);
+                textScores.Add(QualityMetrics.Score(truth, model.Score(test.Select(m => m.Text).ToList()).Select(p => Best(model.Metadata.ModelLabels, p)).ToList()).Accuracy);
             }
             var point = new CurvePoint(size, embeddingScores.Average(), Sd(embeddingScores), textScores.Average(), Sd(textScores));
             points.Add(point);

@@ -284,7 +284,7 @@ internal static class Bench
             var context = new PredictContext
             {
                 BackendName = "ner", Project = ProjectRef.Default, LabelConfig = config, ExtraParams = ExtraParams.Empty,
-                Logger = NullLogger.Instance, State = new NoState(), ModelVersion = "v1", Tasks = tasks.Skip(i).Take(batchSize).ToList(), Model = model,
+                Logger = NullLogger.Instance, State = new NoState(), ModelVersion = "v1", Tasks = tasks.Skip(i).Take(batchSize).ToList(),
             };
             var predictions = await backend.PredictAsync(context, model, CancellationToken.None);
             spans += predictions.Sum(p => p.Result.Count);

@@ -84,7 +84,8 @@ public sealed class HttpBench : IAsyncDisposable
     {
         var probe = PredictBody(["Subject: is the new model serving yet?"]);
         var started = Stopwatch.GetTimestamp();
-        var body = Encoding.UTF8.GetBytes($$$"""{"action":"START_TRAINING","project":{"id":6,"label_config":{{{JsonSerializer.Serialize(LabelConfig)}}}}}""");
+        var body = Encoding.UTF8.GetBytes(
+            """{"action":"START_TRAINING","project":{"id":6,"label_config":""" + JsonSerializer.Serialize(LabelConfig) + "}}");
         var answer = await PostAsync($"{_route}/webhook", body);
         string version;
         while ((version = (await PostAsync($"{_route}/predict", probe))["results"]![0]!["model_version"]!.GetValue<string>()) == servingVersion)
@@ -106,7 +107,7 @@ public sealed class HttpBench : IAsyncDisposable
             var answer = await PostAsync($"{_route}/predict", PredictBody(chunk.Select(m => m.Text)));
             predicted.AddRange(answer["results"]!.AsArray().Select(r => r!["result"]!.AsArray().FirstOrDefault()?["value"]?["choices"]?[0]?.GetValue<string>()));
         }
-        return Metrics.Score(test.Select(m => m.Label).ToList(), predicted);
+        return QualityMetrics.Score(test.Select(m => m.Label).ToList(), predicted);
     }
 
     /// <summary>Closed-loop load: <paramref name="clients"/> concurrent senders of the given bodies for a while.</summary>
@@ -132,7 +133,7 @@ public sealed class HttpBench : IAsyncDisposable
         await Task.WhenAll(workers);
         var elapsed = stop.Elapsed.TotalSeconds;
         var list = latencies.ToList();
-        return new Load(list.Count * tasksPerBody / elapsed, list.Count / elapsed, Metrics.Percentile(list, 50), Metrics.Percentile(list, 99), failures, elapsed);
+        return new Load(list.Count * tasksPerBody / elapsed, list.Count / elapsed, QualityMetrics.Percentile(list, 50), QualityMetrics.Percentile(list, 99), failures, elapsed);
     }
 
     /// <summary>Predict load while a training job runs, against the same load without training.</summary>

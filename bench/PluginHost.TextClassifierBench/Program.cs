@@ -41,7 +41,7 @@ await using (var bench = await HttpBench.StartAsync(nice: 19))
         serving = retrained;
         Console.WriteLine($"START_TRAINING webhook on the {train.Count} stored annotations → {retrained} answering /predict after {retrainSeconds:F2} s (job {jobSeconds:F2} s)");
     }
-    Console.WriteLine($"START_TRAINING → new version serving: p50 {Metrics.Percentile(retrainTimes, 50):F2} s, max {retrainTimes.Max():F2} s over {rounds} rounds");
+    Console.WriteLine($"START_TRAINING → new version serving: p50 {QualityMetrics.Percentile(retrainTimes, 50):F2} s, max {retrainTimes.Max():F2} s over {rounds} rounds");
     var quality = await bench.EvaluateAsync(test);
     Console.WriteLine($"held-out through /predict: accuracy {quality.Accuracy:P2}, macro-F1 {quality.MacroF1:F4}");
     if (retrainOnly) return;

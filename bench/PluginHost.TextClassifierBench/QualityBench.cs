@@ -82,7 +82,7 @@ public static class QualityBench
         var perSecond = texts.Count / watch.Elapsed.TotalSeconds;
         var labels = model.Metadata.ModelLabels;
         var predicted = scores.Select(s => (string?)labels[Array.IndexOf(s, s.Max())]).ToList();
-        return new Result(Metrics.Score(test.Select(m => m.Label).ToList(), predicted), trainSeconds, perSecond, trainCpu);
+        return new Result(QualityMetrics.Score(test.Select(m => m.Label).ToList(), predicted), trainSeconds, perSecond, trainCpu);
     }
 
     /// <summary>CPU time of this process so far: on a machine shared with other work, what the training itself cost.</summary>
@@ -112,7 +112,7 @@ public static class QualityBench
         watch.Restart();
         var predicted = test.Select(m => (string?)(engine.Predict(new Row { Text = m.Text }).PredictedLabel ? "Spam" : "Ham")).ToList();
         var perSecond = test.Count / watch.Elapsed.TotalSeconds;
-        return new Result(Metrics.Score(test.Select(m => m.Label).ToList(), predicted), trainSeconds, perSecond, trainCpu);
+        return new Result(QualityMetrics.Score(test.Select(m => m.Label).ToList(), predicted), trainSeconds, perSecond, trainCpu);
     }
 
     /// <summary>What textclassifier 1.x trained: ML.NET FeaturizeText (lower case, no punctuation, word 1–2-gram TF, L2 norm)
@@ -148,7 +148,7 @@ public static class QualityBench
         watch.Restart();
         var predicted = test.Select(m => (string?)(engine.Predict(new Row { Text = Cut(m.Text) }).Predicted ? "Spam" : "Ham")).ToList();
         var perSecond = test.Count / watch.Elapsed.TotalSeconds;
-        return new Result(Metrics.Score(test.Select(m => m.Label).ToList(), predicted), trainSeconds, perSecond, trainCpu);
+        return new Result(QualityMetrics.Score(test.Select(m => m.Label).ToList(), predicted), trainSeconds, perSecond, trainCpu);
     }
 
     private sealed class PreviousOutput

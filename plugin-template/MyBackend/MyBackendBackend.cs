@@ -20,8 +20,7 @@ namespace MyBackend;
 /// The host finds this class by itself (any public class implementing <c>ILabelStudioBackend</c>), creates one
 /// instance per backend, and calls it concurrently: keep it thread-safe and load heavy things once, not per request.
 /// Constructor parameters come from the plugin's own service provider: <c>ILogger&lt;T&gt;</c>,
-/// <c>IOptions&lt;T&gt;</c> of a <c>[BackendSettings]</c> class, <c>BackendEnvironment</c>, and anything an
-/// <c>IPluginStartup</c> of this assembly registers.
+/// <c>IOptions&lt;T&gt;</c> of a <c>[BackendSettings]</c> class, <c>BackendEnvironment</c> and <c>ITaskDataResolver</c>.
 /// <para>
 /// Deriving from <see cref="TrainableBackend{TModel}"/> makes it trainable: Label Studio's "Start training" and
 /// annotation webhooks reach <see cref="TrainAsync"/> (in the background), the host stores each trained version,

@@ -16,7 +16,7 @@ namespace PluginHost.Plugins.EmbeddingClassifier;
 /// train in well under a second. Before the first training it guesses from the label names. The encoder loads once, in
 /// the constructor; a missing or invalid model leaves the backend loaded but unhealthy (503 with the reason).
 /// </summary>
-public sealed class EmbeddingClassifierBackend : TrainableBackend<EmbeddingHead>, IBackendHealth
+public sealed class EmbeddingClassifierBackend : TrainableBackend<EmbeddingHead>
 {
     private readonly EmbeddingClassifierSettings _settings;
     private readonly ILogger<EmbeddingClassifierBackend> _logger;
@@ -42,7 +42,7 @@ public sealed class EmbeddingClassifierBackend : TrainableBackend<EmbeddingHead>
     }
 
     /// <summary>Null when the encoder is loaded; otherwise why not (shown on /health, answered by predict and train).</summary>
-    public string? HealthError { get; }
+    public override string? HealthError { get; }
 
     internal TextEmbedder? Embedder => _embedder;
 

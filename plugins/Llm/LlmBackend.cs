@@ -19,7 +19,7 @@ namespace PluginHost.Plugins.Llm;
 /// each validated as Label Studio would. An interactive request carrying the annotator's prompt answers with it and
 /// stores it for the project. At most <see cref="LlmSettings.MaxConcurrency"/> calls are in flight per backend.
 /// </summary>
-public sealed class LlmBackend : ILabelStudioBackend, IBackendHealth, IDisposable
+public sealed class LlmBackend : ILabelStudioBackend, IDisposable
 {
     /// <summary>Used until a project has a prompt and no <c>DEFAULT_PROMPT</c> is set; the schema says what to fill in.</summary>
     internal const string BuiltInPrompt = "Annotate the text as the fields ask.";

@@ -17,7 +17,7 @@ namespace PluginHost.Plugins.Ocr;
 /// transcription per text line (or word). Tesseract engines are created once and pooled; a missing libtesseract or
 /// language leaves the backend loaded but unhealthy, with the install command in <see cref="HealthError"/>.
 /// </summary>
-public sealed class OcrBackend : ILabelStudioBackend, IBackendHealth, IDisposable
+public sealed class OcrBackend : ILabelStudioBackend, IDisposable
 {
     private readonly ITaskDataResolver _data;
     private readonly ILogger<OcrBackend> _logger;

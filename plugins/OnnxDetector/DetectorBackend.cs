@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using PluginHost.Imaging;
 using PluginHost.Sdk.Backends;
 using PluginHost.Sdk.Data;
@@ -17,7 +18,7 @@ namespace PluginHost.Plugins.OnnxDetector;
 /// a missing or invalid one leaves the backend loaded but unhealthy, <see cref="HealthError"/>); images of one model
 /// run together in batches when its batch axis is dynamic.
 /// </summary>
-public sealed class DetectorBackend : ILabelStudioBackend, IBackendHealth, IDisposable
+public sealed class DetectorBackend : ILabelStudioBackend, IDisposable
 {
     private readonly ITaskDataResolver _data;
     private readonly ILogger<DetectorBackend> _logger;
@@ -25,16 +26,15 @@ public sealed class DetectorBackend : ILabelStudioBackend, IBackendHealth, IDisp
     private readonly YoloModels _models;
     private readonly ConcurrentDictionary<(int Width, int Height), ConcurrentBag<SKBitmap>> _canvases = new();
 
-    public DetectorBackend(ITaskDataResolver data, ILogger<DetectorBackend> logger, BackendEnvironment environment)
+    public DetectorBackend(ITaskDataResolver data, ILogger<DetectorBackend> logger, BackendEnvironment environment, IOptions<DetectorSettings> settings)
     {
         _data = data;
         _logger = logger;
-        _models = new YoloModels(_settings, environment, logger);
         try
         {
-            _settings = DetectorSettings.From(environment.Settings);
+            _settings = Bound(settings).Validate(environment.Settings["ClassNames"]);
             _models = new YoloModels(_settings, environment, logger);
-            var configured = new[] { _settings.ModelPath }.Concat(_settings.Models.Values).OfType<string>().Distinct().ToList();
+            var configured = new[] { _settings.ModelPath }.Concat(_settings.TaskModels.Values).OfType<string>().Distinct().ToList();
             if (configured.Count == 0)
                 throw new DetectorConfigurationException(
                     $"The {environment.Name} backend has no model: set its Settings.ModelPath (or Settings.Models:<task>) to a YOLO .onnx file (absolute, or relative to MODEL_DIR '{environment.ModelDirectory}'), " +
@@ -47,10 +47,24 @@ public sealed class DetectorBackend : ILabelStudioBackend, IBackendHealth, IDisp
             HealthError = ex.Message;
             _logger.LogError("The detector backend is unhealthy: {Error}", ex.Message);
         }
+        _models ??= new YoloModels(_settings, environment, logger);
     }
 
-    /// <summary>Null when the configured models are loaded; otherwise why they are not (shown on /health; predict
-    /// answers 503 with it unless every control names its own model).</summary>
+    /// <summary>The bound settings; a value the binder cannot convert (<c>"abc"</c> for a number) is a configuration error.</summary>
+    private static DetectorSettings Bound(IOptions<DetectorSettings> settings)
+    {
+        try
+        {
+            return settings.Value;
+        }
+        catch (InvalidOperationException ex)
+        {
+            throw new DetectorConfigurationException($"The detector's settings cannot be read: {ex.Message}", ex);
+        }
+    }
+
+    /// <summary>Null when the configured models are loaded; otherwise why they are not (shown on /health; the host
+    /// answers every predict with 503 and this reason).</summary>
     public string? HealthError { get; }
 
     /// <summary>The configured model files' names and content hashes, so a new model is a new version in Label Studio.</summary>

@@ -24,16 +24,16 @@ internal sealed class PosePlan : ControlPlan
         _pointThreshold = pointThreshold;
         _pointSize = control.NumberAttribute("model_point_size") ?? 1;
         _pointNames = new string?[model.Keypoints];
-        var labels = control.Labels;
-        var indexed = labels.Where(l => l.NumberAttribute("model_index") is not null).ToList();
+        var labels = control.LabelValues;
+        var indexed = labels.Where(l => control.LabelNumberAttribute(l, "model_index") is not null).ToList();
         if (indexed.Count > 0)
         {
             foreach (var label in indexed)
-                if (label.NumberAttribute("model_index") is { } i && i >= 0 && i < _pointNames.Length) _pointNames[(int)i] = label.Value;
+                if (control.LabelNumberAttribute(label, "model_index") is { } i && i >= 0 && i < _pointNames.Length) _pointNames[(int)i] = label;
         }
         else
         {
-            for (var i = 0; i < Math.Min(labels.Count, _pointNames.Length); i++) _pointNames[i] = labels[i].Value;
+            for (var i = 0; i < Math.Min(labels.Count, _pointNames.Length); i++) _pointNames[i] = labels[i];
         }
     }
 
@@ -80,7 +80,7 @@ internal sealed class PosePlan : ControlPlan
     private string? BoxLabel(int classId)
     {
         var name = classId < Model.ClassNames.Count ? Model.ClassNames[classId] : classId.ToString(CultureInfo.InvariantCulture);
-        return _boxControl!.LabelMap.Map(name) ?? (_boxControl.Labels.Count == 1 ? _boxControl.Labels[0].Value : null);
+        return _boxControl!.LabelMap.Map(name) ?? (_boxControl.LabelValues.Count == 1 ? _boxControl.LabelValues[0] : null);
     }
 
     /// <summary>Without a box to hang on, the points of one person share a meta text (as the Python example groups them).</summary>

@@ -24,7 +24,7 @@ internal sealed class YoloModels(DetectorSettings settings, BackendEnvironment e
                     $"The label config names model_path=\"{controlPath}\" but AllowCustomModelPath is false: remove the attribute or allow it in the backend's settings.");
             return Get(controlPath.Trim());
         }
-        var configured = settings.Models.GetValueOrDefault(task) ?? settings.ModelPath
+        var configured = settings.TaskModels.GetValueOrDefault(task) ?? settings.ModelPath
             ?? throw new DetectorConfigurationException(
                 $"No model for {task.Name()}: set model_path on the control, or the backend's Settings:Models:{task.Name()} (or ModelPath) " +
                 $"to {task.ExpectedLayout()} (.onnx, absolute or relative to MODEL_DIR '{environment.ModelDirectory}').");

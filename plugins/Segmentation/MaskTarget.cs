@@ -49,8 +49,7 @@ internal sealed class MaskTarget
     {
         var size = new ImageSize(mask.Width, mask.Height);
         score = Math.Round(score ?? mask.Score, 4);
-        // Pixels are 0/255 already: encode them as they are rather than through a 0/1 → 0/255 copy.
-        if (!IsPolygon) return Regions.Brush(Control.Name, Image.Name, size, BrushRle.EncodeMask(mask.Pixels, mask.Width, mask.Height), [label], score);
+        if (!IsPolygon) return Regions.Brush(Control.Name, Image.Name, size, mask.Pixels, [label], score);
         var outline = MaskOutline.Trace(mask.Pixels, mask.Width, mask.Height, polygonTolerance);
         if (outline.Count < 3) throw new InvalidOperationException("The mask has no outline to draw as a polygon.");
         return Regions.Polygon(Control.Name, Image.Name, size, outline.Select(p => (p.X * 100.0 / mask.Width, p.Y * 100.0 / mask.Height)).ToList(), [label], score: score);

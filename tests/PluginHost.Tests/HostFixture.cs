@@ -92,10 +92,32 @@ public static class TempDirs
 {
     private static readonly string Root = Path.Combine(Path.GetTempPath(), "pluginhost-tests", Environment.ProcessId.ToString());
 
-    static TempDirs() => AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+    static TempDirs()
     {
-        try { Directory.Delete(Root, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
-    };
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => TryDelete(Root);
+        // ProcessExit does not run when a test host is killed: sweep what dead runs left behind (hundreds of MB each).
+        var runs = Directory.CreateDirectory(Path.GetDirectoryName(Root)!).FullName;
+        foreach (var stale in Directory.EnumerateDirectories(runs))
+            if (int.TryParse(Path.GetFileName(stale), out var pid) && !IsRunning(pid)) TryDelete(stale);
+    }
+
+    private static bool IsRunning(int pid)
+    {
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
+
+    private static void TryDelete(string path)
+    {
+        try { Directory.Delete(path, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+    }
 
     public static string Create(string prefix)
     {

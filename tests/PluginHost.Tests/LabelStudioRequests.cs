@@ -1,6 +1,6 @@
 namespace PluginHost.Tests;
 
-/// <summary>Request bodies shaped exactly like a real Label Studio's (protocol.md §1).</summary>
+/// <summary>Request bodies shaped exactly like a real Label Studio's (docs/protocol.md §1).</summary>
 public static class LabelStudioRequests
 {
     public const string NerConfig = """<View><Labels name="label" toName="text"><Label value="ORG"/><Label value="PERSON"/></Labels><Text name="text" value="$text"/></View>""";

@@ -16,45 +16,18 @@ public interface ILabelStudioBackend
     string? Version => null;
 
     /// <summary><c>POST /setup</c>: Label Studio connected or opened its settings. Must be fast and idempotent.</summary>
-    ValueTask SetupAsync(SetupContext context, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+    ValueTask SetupAsync(BackendContext context, CancellationToken cancellationToken) => ValueTask.CompletedTask;
 
     /// <summary>
     /// <c>POST /predict</c>: one prediction per task of <see cref="PredictContext.Tasks"/>, in order. Return an empty
     /// list to answer <c>{"results":[]}</c> (e.g. an interactive backend called without a context).
     /// </summary>
     ValueTask<IReadOnlyList<Prediction>> PredictAsync(PredictContext context, CancellationToken cancellationToken);
-}
 
-/// <summary>
-/// Optional: lets a plugin register its own services and typed options. The host calls it on a service
-/// collection private to the plugin, with the backend's settings section from configuration.
-/// </summary>
-public interface IPluginStartup
-{
-    void ConfigureServices(Microsoft.Extensions.DependencyInjection.IServiceCollection services,
-        Microsoft.Extensions.Configuration.IConfiguration settings);
-}
-
-/// <summary>Who a backend instance is: registered by the host in every backend's service provider.</summary>
-public sealed class BackendEnvironment
-{
-    public required string Name { get; init; }
-
-    /// <summary>The backend's <c>Settings</c> section from configuration (empty when none).</summary>
-    public required Microsoft.Extensions.Configuration.IConfiguration Settings { get; init; }
-
-    /// <summary>The root model directory (<c>MODEL_DIR</c>); relative model paths in settings resolve against it.</summary>
-    public required string ModelDirectory { get; init; }
-
-    /// <summary>The folder the plugin or script was loaded from.</summary>
-    public required string SourceDirectory { get; init; }
-
-    /// <summary>Resolves a path from settings: absolute as is, else under <see cref="ModelDirectory"/>,
-    /// else under <see cref="SourceDirectory"/>.</summary>
-    public string ResolvePath(string path)
-    {
-        if (Path.IsPathRooted(path)) return path;
-        var underModels = Path.Combine(ModelDirectory, path);
-        return File.Exists(underModels) || Directory.Exists(underModels) ? underModels : Path.Combine(SourceDirectory, path);
-    }
+    /// <summary>
+    /// Null when healthy. A backend that loaded but cannot work (a model file missing or invalid) says why here: the
+    /// host shows it on <c>/health</c> and answers <c>/&lt;backend&gt;/health</c> with 503, so Label Studio marks the
+    /// connection as broken instead of failing on every prediction.
+    /// </summary>
+    string? HealthError => null;
 }

@@ -12,7 +12,7 @@ namespace PluginHost.Sdk.Data;
 /// short-lived access token sent as <c>Bearer</c>, renewed before it expires and once when Label Studio answers 401.
 /// The key is only ever sent to the connection's own origin (see <see cref="LabelStudioConnection.Authenticates"/>).
 /// </summary>
-public interface ILabelStudioApi
+internal interface ILabelStudioApi
 {
     /// <summary>
     /// Sends one request and returns the answer, whatever its status, with the headers read (the caller disposes it).
@@ -34,7 +34,7 @@ public interface ILabelStudioApi
 }
 
 /// <summary>The default <see cref="ILabelStudioApi"/>: one connection pool and one token cache per Label Studio and key.</summary>
-public sealed class LabelStudioApiClient : ILabelStudioApi, IDisposable
+internal sealed class LabelStudioApiClient : ILabelStudioApi, IDisposable
 {
     private readonly HttpClient _http;
     private readonly TimeProvider _time;

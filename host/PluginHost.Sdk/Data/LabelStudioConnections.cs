@@ -8,7 +8,7 @@ namespace PluginHost.Sdk.Data;
 /// <summary>Where a project's Label Studio is and how to authenticate to it.</summary>
 /// <param name="Url">Label Studio's base URL, or null when unknown.</param>
 /// <param name="ApiKey">A legacy token or a personal access token (JWT), or null when unknown.</param>
-public sealed record LabelStudioConnection(string? Url, string? ApiKey)
+internal sealed record LabelStudioConnection(string? Url, string? ApiKey)
 {
     /// <summary>No Label Studio known.</summary>
     public static LabelStudioConnection None { get; } = new(null, null);
@@ -37,7 +37,7 @@ public sealed record LabelStudioConnection(string? Url, string? ApiKey)
 }
 
 /// <summary>How a project's <c>/setup</c> values and the configured ones combine (docs/label-studio-access.md).</summary>
-public enum LabelStudioPrecedence
+internal enum LabelStudioPrecedence
 {
     /// <summary>Task data: field by field, the project's <c>/setup</c> values first, then the configured ones
     /// (<see cref="TaskDataOptions.PreferConfiguredConnection"/> reverses the order). A key is only paired with the
@@ -54,7 +54,7 @@ public enum LabelStudioPrecedence
 /// <see cref="Remember"/> on every <c>/setup</c> (Label Studio sends its <c>hostname</c> and the project owner's
 /// <c>access_token</c> there); callers ask <see cref="Get"/>.
 /// </summary>
-public interface ILabelStudioConnections
+internal interface ILabelStudioConnections
 {
     /// <summary>Records the values a project's <c>/setup</c> carried. Blank values leave what was known.</summary>
     void Remember(ProjectRef project, string? hostname, string? accessToken);
@@ -65,7 +65,7 @@ public interface ILabelStudioConnections
 }
 
 /// <summary>The default, in-memory <see cref="ILabelStudioConnections"/>; configured values come from <see cref="TaskDataOptions"/>.</summary>
-public sealed class LabelStudioConnections(IOptions<TaskDataOptions> options) : ILabelStudioConnections
+internal sealed class LabelStudioConnections(IOptions<TaskDataOptions> options) : ILabelStudioConnections
 {
     private const string SetupSource = "/setup";
     private const string ConfiguredSource = "LABEL_STUDIO_API_KEY";

@@ -3,7 +3,7 @@ using System.Net;
 namespace PluginHost.Sdk.Data;
 
 /// <summary>A task data value could not be fetched. The message names the value and the reason (e.g. HTTP 401, timeout).</summary>
-public sealed class TaskDataException : Exception
+internal sealed class TaskDataException : Exception
 {
     public TaskDataException(string url, string reason, HttpStatusCode? statusCode = null, Exception? inner = null)
         : base($"Cannot read task data '{Shorten(url)}': {reason}", inner)

@@ -4,7 +4,7 @@ namespace PluginHost.Sdk.Data;
 /// How task data is fetched. <see cref="TaskDataServiceCollectionExtensions.AddTaskDataAccess"/> fills these from the
 /// Python SDK's environment variables first (<see cref="ApplyEnvironment"/>), then applies the caller's configuration.
 /// </summary>
-public sealed class TaskDataOptions
+internal sealed class TaskDataOptions
 {
     /// <summary>Label Studio's base URL (<c>LABEL_STUDIO_URL</c>, else <c>LABEL_STUDIO_HOST</c>), e.g. <c>http://label-studio:8080</c>.
     /// How it combines with a project's <c>/setup</c> values: <see cref="LabelStudioPrecedence"/>.</summary>

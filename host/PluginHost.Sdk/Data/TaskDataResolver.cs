@@ -13,7 +13,7 @@ namespace PluginHost.Sdk.Data;
 /// <see cref="ILabelStudioApi"/>; redirects are followed here, one hop at a time, so the <c>Authorization</c> header goes
 /// to the Label Studio origin only, never to a presigned bucket or any other host.
 /// </summary>
-public sealed class TaskDataResolver : ITaskDataResolver
+internal sealed class TaskDataResolver : ITaskDataResolver
 {
     private readonly TaskDataOptions _options;
     private readonly ILabelStudioConnections _connections;

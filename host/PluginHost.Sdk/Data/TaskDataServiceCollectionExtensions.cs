@@ -3,7 +3,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace PluginHost.Sdk.Data;
 
-public static class TaskDataServiceCollectionExtensions
+internal static class TaskDataServiceCollectionExtensions
 {
     /// <summary>
     /// Registers <see cref="ITaskDataResolver"/>, <see cref="ILabelStudioConnections"/> and <see cref="ILabelStudioApi"/>

@@ -9,7 +9,7 @@ namespace PluginHost.Sdk.Json;
 /// The JSON settings of the Label Studio protocol: snake_case names, tolerant reading (any case, numbers in strings,
 /// unknown fields ignored), nulls never written. Source-generated, so the hot path does no reflection.
 /// </summary>
-public static class SdkJson
+internal static class SdkJson
 {
     public static JsonSerializerOptions Options => SdkJsonContext.Default.Options;
 
@@ -35,4 +35,4 @@ public static class SdkJson
 [JsonSerializable(typeof(Annotation))]
 [JsonSerializable(typeof(List<Annotation>))]
 [JsonSerializable(typeof(AnnotationRegion))]
-public sealed partial class SdkJsonContext : JsonSerializerContext;
+internal sealed partial class SdkJsonContext : JsonSerializerContext;

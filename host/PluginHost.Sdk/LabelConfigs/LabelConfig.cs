@@ -176,116 +176,11 @@ public sealed class LabelConfig
     }
 }
 
-public sealed class LabelConfigException(string message, Exception? inner = null) : Exception(message, inner);
-
-/// <summary>An object tag: what is annotated (Text, Image, Audio…).</summary>
-public sealed class ObjectTag
-{
-    internal ObjectTag(string tag, IReadOnlyDictionary<string, string> attributes)
-    {
-        Tag = tag;
-        Attributes = attributes;
-        Name = attributes.GetValueOrDefault("name") ?? "";
-        // An image list reads its URLs from valueList="$images".
-        Value = attributes.GetValueOrDefault("valueList") is { Length: > 0 } list ? list : attributes.GetValueOrDefault("value") ?? "";
-        ValueKey = Value.StartsWith('$') ? Value[1..] : Value;
-    }
-
-    /// <summary>The tag as written, e.g. <c>Text</c>.</summary>
-    public string Tag { get; }
-
-    /// <summary>The tag lowercased, e.g. <c>text</c>.</summary>
-    public string Type => Tag.ToLowerInvariant();
-
-    public string Name { get; }
-
-    /// <summary>The <c>value</c> attribute, e.g. <c>$text</c>.</summary>
-    public string Value { get; }
-
-    /// <summary>The task data key the object reads: <c>text</c> for <c>value="$text"</c>.</summary>
-    public string ValueKey { get; }
-
-    /// <summary>True when the value is a task variable (<c>$text</c>) rather than a literal.</summary>
-    public bool ValueIsVariable => Value.Length > 1 && Value[0] == '$' && !Value.AsSpan(1).ContainsAny(' ', ',');
-
-    public IReadOnlyDictionary<string, string> Attributes { get; }
-}
-
-/// <summary>A control tag: what the annotator (or the model) produces, linked to objects by <c>toName</c>.</summary>
-public sealed class ControlTag
-{
-    private readonly List<LabelDefinition> _labels = [];
-    private LabelMap? _labelMap;
-    private IReadOnlyList<string>? _labelValues;
-    private HashSet<string>? _labelSet;
-
-    internal ControlTag(string tag, IReadOnlyDictionary<string, string> attributes)
-    {
-        Tag = tag;
-        Attributes = attributes;
-        Name = attributes.GetValueOrDefault("name") ?? "";
-        ToNames = (attributes.GetValueOrDefault("toName") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-    }
-
-    /// <summary>The tag as written, e.g. <c>RectangleLabels</c>.</summary>
-    public string Tag { get; }
-
-    /// <summary>The lowercased tag: the region <c>type</c> Label Studio expects.</summary>
-    public string Type => Tag.ToLowerInvariant();
-
-    public string Name { get; }
-
-    public IReadOnlyList<string> ToNames { get; }
-
-    /// <summary>The objects named by <c>toName</c> that exist in the config.</summary>
-    public IReadOnlyList<ObjectTag> Objects { get; internal set; } = [];
-
-    /// <summary>The first linked object, which most backends annotate.</summary>
-    public ObjectTag? Object => Objects.Count > 0 ? Objects[0] : null;
-
-    public IReadOnlyDictionary<string, string> Attributes { get; }
-
-    /// <summary>The control's <c>&lt;Label&gt;</c> or <c>&lt;Choice&gt;</c> children, in order.</summary>
-    public IReadOnlyList<LabelDefinition> Labels => _labels;
-
-    /// <summary>The label values, in order, each once (Label Studio keys labels by value).</summary>
-    public IReadOnlyList<string> LabelValues => _labelValues ??= _labels.Select(l => l.Value).Distinct(StringComparer.Ordinal).ToList();
-
-    /// <summary>Whether <paramref name="value"/> is one of <see cref="LabelValues"/> (exact match).</summary>
-    public bool HasLabel(string value) => (_labelSet ??= new HashSet<string>(LabelValues, StringComparer.Ordinal)).Contains(value);
-
-    /// <summary><c>choice="multiple"</c>: several choices (or labels) may be selected at once.</summary>
-    public bool IsMultipleChoice => Attribute("choice") == "multiple";
-
-    /// <summary><c>perRegion="true"</c>: the control annotates regions (e.g. an OCR TextArea per box), not the whole object.</summary>
-    public bool IsPerRegion => string.Equals(Attribute("perRegion"), "true", StringComparison.OrdinalIgnoreCase);
-
-    /// <summary>The task data key of dynamic labels or choices (<c>value="$options"</c>), or null for static ones.</summary>
-    public string? DynamicValueKey => Attribute("value") is { Length: > 1 } v && v[0] == '$' ? v[1..] : null;
-
-    public string? Attribute(string name) => Attributes.GetValueOrDefault(name);
-
-    /// <summary>A numeric attribute such as <c>model_score_threshold</c>, or null when absent or not a number.</summary>
-    public double? NumberAttribute(string name) =>
-        Attributes.TryGetValue(name, out var s) && double.TryParse(s, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var d) ? d : null;
-
-    /// <summary>Maps model output names to this control's labels (see <see cref="LabelMap"/>).</summary>
-    public LabelMap LabelMap => _labelMap ??= new LabelMap(_labels);
-
-    internal void AddLabel(LabelDefinition label)
-    {
-        _labels.Add(label);
-        _labelMap = null;
-        _labelValues = null;
-        _labelSet = null;
-    }
-}
-
 /// <summary>
 /// A <c>&lt;Label&gt;</c>, <c>&lt;Choice&gt;</c> or <c>&lt;Relation&gt;</c>: its value and attributes such as
 /// <c>predicted_values</c>, <c>background</c> or <c>model_score_threshold</c>.
 /// </summary>
-public sealed class LabelDefinition
+internal sealed class LabelDefinition
 {
     private LabelDefinition(string tag, IReadOnlyDictionary<string, string> attributes, string value, LabelDefinition? parent)
     {
@@ -340,33 +235,4 @@ public sealed class LabelDefinition
     /// <summary>A numeric attribute such as <c>model_score_threshold</c>, or null when absent or not a number.</summary>
     public double? NumberAttribute(string name) =>
         Attributes.TryGetValue(name, out var s) && double.TryParse(s, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var d) ? d : null;
-}
-
-/// <summary>
-/// Maps a model's class names to config labels, as the Python SDK's <c>build_label_map</c>: first
-/// <c>predicted_values</c>, then an exact match, then a case-insensitive match. Unmapped names map to null.
-/// </summary>
-public sealed class LabelMap
-{
-    private readonly Dictionary<string, string> _predicted = new(StringComparer.Ordinal);
-    private readonly HashSet<string> _exact = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, string> _insensitive = new(StringComparer.OrdinalIgnoreCase);
-
-    internal LabelMap(IEnumerable<LabelDefinition> labels)
-    {
-        foreach (var label in labels)
-        {
-            foreach (var predicted in label.PredictedValues) _predicted.TryAdd(predicted, label.Value);
-            _exact.Add(label.Value);
-            _insensitive.TryAdd(label.Value, label.Value);
-        }
-    }
-
-    /// <summary>The config label for a model name, or null when the config has none.</summary>
-    public string? Map(string modelName)
-    {
-        if (_predicted.TryGetValue(modelName, out var label)) return label;
-        if (_exact.Contains(modelName)) return modelName;
-        return _insensitive.GetValueOrDefault(modelName);
-    }
 }

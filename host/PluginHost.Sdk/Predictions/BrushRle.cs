@@ -9,7 +9,7 @@ namespace PluginHost.Sdk.Predictions;
 /// (word size 8, run sizes 3/4/8/16, single values as 1-long literals, 1–8 padding bits);
 /// <see cref="DecodeWords"/> reads any stream <c>rle-pack</c> writes, including literal chunks and other word sizes.
 /// </summary>
-public static class BrushRle
+internal static class BrushRle
 {
     private const int WordSize = 8;
     private static readonly int[] RunSizes = [3, 4, 8, 16];
@@ -19,34 +19,33 @@ public static class BrushRle
     /// becomes four equal RGBA bytes, and the editor draws the alpha channel. Values are kept as given, so pass
     /// 255 for "on" (see <see cref="EncodeBinaryMask"/> for 0/1 masks).
     /// </summary>
-    public static int[] EncodeMask(ReadOnlySpan<byte> mask, int width, int height)
+    public static int[] EncodeMask(ReadOnlySpan<byte> mask, int width, int height) => EncodeMaskCore(mask, width, height, binary: false);
+
+    /// <summary>Like <see cref="EncodeMask"/>, with every non-zero pixel written as 255 (fully opaque).</summary>
+    public static int[] EncodeBinaryMask(ReadOnlySpan<byte> mask, int width, int height) => EncodeMaskCore(mask, width, height, binary: true);
+
+    private static int[] EncodeMaskCore(ReadOnlySpan<byte> mask, int width, int height, bool binary)
     {
         var pixels = CheckMaskSize(mask.Length, width, height);
         if ((long)pixels * 4 > uint.MaxValue)
             throw new ArgumentException($"A {width}x{height} mask is too large for Label Studio's 32-bit RLE header.", nameof(mask));
         var writer = new BitWriter(mask.Length / 8 + 16);
         WriteHeader(ref writer, (uint)(pixels * 4));
-        // A run of n equal pixels is a run of 4n equal bytes once each pixel is repeated four times.
+        // A run of n equal pixels is a run of 4n equal bytes once each pixel is repeated four times. Binary masks map
+        // on the fly (no copy: interactive SAM answers encode a full-size mask per click).
         var i = 0;
         while (i < mask.Length)
         {
-            var value = mask[i];
+            var value = Pixel(mask[i], binary);
             var j = i + 1;
-            while (j < mask.Length && mask[j] == value) j++;
+            while (j < mask.Length && Pixel(mask[j], binary) == value) j++;
             WriteRun(ref writer, (long)(j - i) * 4, value);
             i = j;
         }
         return writer.ToIntsWithPythonPadding();
     }
 
-    /// <summary>Like <see cref="EncodeMask"/>, with every non-zero pixel written as 255 (fully opaque).</summary>
-    public static int[] EncodeBinaryMask(ReadOnlySpan<byte> mask, int width, int height)
-    {
-        CheckMaskSize(mask.Length, width, height);
-        var binary = new byte[mask.Length];
-        for (var i = 0; i < mask.Length; i++) binary[i] = mask[i] == 0 ? (byte)0 : (byte)255;
-        return EncodeMask(binary, width, height);
-    }
+    private static byte Pixel(byte value, bool binary) => binary && value != 0 ? (byte)255 : value;
 
     /// <summary>Encodes raw byte values as <c>label_studio_converter.brush.encode_rle</c> does (no RGBA expansion).</summary>
     public static int[] Encode(ReadOnlySpan<byte> values)

@@ -21,12 +21,13 @@ public sealed class Prediction
     /// <summary>0–1; Label Studio sorts and filters by it.</summary>
     public double? Score { get; }
 
-    /// <summary>Filled by the host with the backend's active version when left null; never sent as null.</summary>
+    /// <summary>Filled by the host with the backend's active version when left null; never sent as null (Label Studio
+    /// rejects it: docs/protocol.md §2, §6.4).</summary>
     public string? ModelVersion { get; internal set; }
 }
 
 /// <summary>The body of a <c>/predict</c> answer: <c>{"results":[…]}</c>, one item per task in order.</summary>
-public sealed class PredictResponse
+internal sealed class PredictResponse
 {
     public required IReadOnlyList<Prediction> Results { get; init; }
 

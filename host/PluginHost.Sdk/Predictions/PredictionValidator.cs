@@ -7,7 +7,7 @@ namespace PluginHost.Sdk.Predictions;
 
 /// <summary>
 /// Checks a prediction against a label config the way Label Studio's <c>LabelInterface.validate_prediction</c> does
-/// (protocol.md §6.5), so a backend learns what Label Studio would reject before one bad region fails a whole batch:
+/// (docs/protocol.md §6.5), so a backend learns what Label Studio would reject before one bad region fails a whole batch:
 /// <c>from_name</c> is a control, <c>to_name</c> an object linked to it, <c>type</c> the lowercased control tag, labels
 /// and choices among the control's labels, geometry within 0–100, scores within 0–1 and relation ids pointing at
 /// regions of the same prediction. Returns readable errors; an empty list means valid.

@@ -5,7 +5,8 @@ namespace PluginHost.Sdk.Protocol;
 
 /// <summary>
 /// The project a request belongs to. Label Studio sends it as <c>"6.1710967805"</c> (predict, setup, train),
-/// as an object <c>{"id":6,...}</c> (webhooks) or as a bare number (inside tasks); all three land here.
+/// as an object <c>{"id":6,...}</c> (webhooks) or as a bare number (inside tasks); all three land here
+/// (docs/protocol.md §1.2, §6.6).
 /// </summary>
 [JsonConverter(typeof(ProjectRefConverter))]
 public sealed record ProjectRef(string Id, string? Raw = null, string? Title = null, string? LabelConfig = null)

@@ -4,7 +4,7 @@ using System.Text.Json.Serialization;
 namespace PluginHost.Sdk.Protocol;
 
 /// <summary><c>POST /predict</c>: batch pre-annotation, interactive labelling and "Send Test Request".</summary>
-public sealed class PredictRequest
+internal sealed class PredictRequest
 {
     /// <summary>A list of tasks; a single task object is accepted too, as the Python SDK does.</summary>
     [JsonConverter(typeof(SingleOrListConverter<LabelStudioTask>))]
@@ -20,7 +20,7 @@ public sealed class PredictRequest
     public string? ModelVersion { get; init; }
 }
 
-public sealed class PredictParams
+internal sealed class PredictParams
 {
     public string? Login { get; init; }
 
@@ -30,23 +30,8 @@ public sealed class PredictParams
     public InteractiveContext? Context { get; init; }
 }
 
-/// <summary>What the annotator did: the regions drawn so far with a smart tool.</summary>
-public sealed class InteractiveContext
-{
-    public long? AnnotationId { get; init; }
-
-    public long? DraftId { get; init; }
-
-    public long? UserId { get; init; }
-
-    public List<AnnotationRegion>? Result { get; init; }
-
-    [JsonExtensionData]
-    public Dictionary<string, JsonElement>? Extra { get; set; }
-}
-
 /// <summary><c>POST /setup</c>.</summary>
-public sealed class SetupRequest
+internal sealed class SetupRequest
 {
     public ProjectRef? Project { get; init; }
 
@@ -62,7 +47,7 @@ public sealed class SetupRequest
 }
 
 /// <summary><c>POST /webhook</c>: <c>{"action": EVENT, ...payload}</c>.</summary>
-public sealed class WebhookEvent
+internal sealed class WebhookEvent
 {
     public string? Action { get; init; }
 
@@ -83,7 +68,7 @@ public sealed class WebhookEvent
 }
 
 /// <summary>Legacy <c>POST /train</c>: every annotated task of the project.</summary>
-public sealed class TrainRequest
+internal sealed class TrainRequest
 {
     public List<LabelStudioTask>? Annotations { get; init; }
 
@@ -95,7 +80,7 @@ public sealed class TrainRequest
 }
 
 /// <summary>Reads either a JSON array of <typeparamref name="T"/> or a single object as a one-item list.</summary>
-public sealed class SingleOrListConverter<T> : JsonConverter<List<T>>
+internal sealed class SingleOrListConverter<T> : JsonConverter<List<T>>
 {
     public override List<T>? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
     {

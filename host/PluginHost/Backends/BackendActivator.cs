@@ -1,54 +1,23 @@
 using System.Reflection;
+using Microsoft.Extensions.Options;
 using PluginHost.Configuration;
 using PluginHost.Sdk.Backends;
 using PluginHost.Sdk.Training;
+using PluginHost.Training;
 
 namespace PluginHost.Backends;
 
-/// <summary>Host services that every backend may take in its constructor (e.g. the task-data resolver).</summary>
-public sealed class SharedBackendServices
-{
-    private readonly List<Type> _types = [];
-
-    public IReadOnlyList<Type> Types => _types;
-
-    public void Add(Type serviceType) => _types.Add(serviceType);
-}
-
-public static class SharedBackendServicesExtensions
-{
-    /// <summary>Registers a host singleton and forwards it into every backend's private service provider.</summary>
-    public static IServiceCollection AddSharedWithBackends<TService, TImplementation>(this IServiceCollection services)
-        where TService : class where TImplementation : class, TService
-    {
-        services.AddSingleton<TService, TImplementation>();
-        return services.ShareWithBackends<TService>();
-    }
-
-    /// <summary>Forwards an already registered host service into every backend's service provider.</summary>
-    public static IServiceCollection ShareWithBackends<TService>(this IServiceCollection services) where TService : class
-    {
-        var shared = (SharedBackendServices?)services.FirstOrDefault(d => d.ServiceType == typeof(SharedBackendServices))?.ImplementationInstance;
-        if (shared is null)
-        {
-            shared = new SharedBackendServices();
-            services.AddSingleton(shared);
-        }
-        shared.Add(typeof(TService));
-        return services;
-    }
-}
-
 /// <summary>
 /// Turns loaded code (a plugin's assemblies or a compiled script) into a <see cref="BackendGeneration"/>: a service
-/// provider private to that code, built by scanning it (Scrutor) for backends, <see cref="IPluginStartup"/>s and
-/// <see cref="BackendSettingsAttribute"/> option types, with the host's logging and shared services forwarded in.
+/// provider private to that code, holding its backend class and its <see cref="BackendSettingsAttribute"/> option
+/// types, with the host's logging and shared services forwarded in.
 /// </summary>
 public sealed class BackendActivator(
     IServiceProvider hostServices,
     ILoggerFactory loggerFactory,
     HostPaths paths,
-    IActiveModelLocator modelLocator,
+    IActiveVersionStore activeVersions,
+    BackendContextFactory contexts,
     SharedBackendServices? shared = null)
 {
     /// <summary>Creates and starts a generation; throws <see cref="BackendLoadException"/> with a readable reason.</summary>
@@ -74,15 +43,14 @@ public sealed class BackendActivator(
         var exportedTypes = GetLoadableTypes(assembly);
         foreach (var optionsType in exportedTypes.Where(t => t.GetCustomAttribute<BackendSettingsAttribute>() is not null))
             ConfigureOptions(services, optionsType, definition.Settings);
-        foreach (var startupType in exportedTypes.Where(t => typeof(IPluginStartup).IsAssignableFrom(t) && t is { IsAbstract: false, IsInterface: false }))
-            ((IPluginStartup)Activator.CreateInstance(startupType)!).ConfigureServices(services, definition.Settings);
 
-        services.Scan(scan => scan.FromAssemblies(assembly)
-            .AddClasses(classes => classes.AssignableTo<ILabelStudioBackend>(), publicOnly: false)
-            .AsSelf()
-            .WithSingletonLifetime());
-
+        // A plugin adjusts its settings the standard way: its IConfigureOptions<T> / IPostConfigureOptions<T> /
+        // IValidateOptions<T> classes are registered (e.g. Python SDK environment names onto a settings class).
+        foreach (var type in exportedTypes.Where(t => t is { IsAbstract: false, IsInterface: false }))
+            foreach (var contract in type.GetInterfaces().Where(IsOptionsSetup))
+                services.AddSingleton(contract, type);
         var backendType = ChooseBackendType(definition, exportedTypes);
+        services.AddSingleton(backendType);
         var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = false, ValidateScopes = false });
         ILabelStudioBackend backend;
         try
@@ -96,10 +64,9 @@ public sealed class BackendActivator(
             throw new BackendLoadException($"{backendType.Name} could not be created: {inner.GetType().Name}: {inner.Message}", inner);
         }
 
-        var version = $"{definition.Name}-{backend.Version ?? codeVersion}";
-        var logger = loggerFactory.CreateLogger($"PluginHost.Backend.{definition.Name}");
+        var version = ModelVersions.Of(definition.Name, backend.Version ?? codeVersion);
         var models = backend is ITrainableBackend trainable
-            ? new ProjectModels(definition.Name, version, trainable, modelLocator, logger)
+            ? new ProjectModels(definition.Name, version, trainable, activeVersions, contexts)
             : null;
         cancellationToken.ThrowIfCancellationRequested();
         return new BackendGeneration(definition.Name, backend, version, definition.Origin ?? definition.SourceDirectory, async () =>
@@ -108,6 +75,10 @@ public sealed class BackendActivator(
             if (unload is not null) await unload().ConfigureAwait(false);
         }, models);
     }
+
+    private static bool IsOptionsSetup(Type contract) =>
+        contract.IsGenericType && contract.GetGenericTypeDefinition() is var open &&
+        (open == typeof(IConfigureOptions<>) || open == typeof(IPostConfigureOptions<>) || open == typeof(IValidateOptions<>));
 
     private static Type ChooseBackendType(BackendDefinition definition, IReadOnlyList<Type> types)
     {
@@ -153,11 +124,3 @@ public sealed class BackendActivator(
         configure.Invoke(null, [services, settings]);
     }
 }
-
-/// <summary>How one backend instance is declared: its route name, where its code is, and its settings.</summary>
-/// <param name="SourceDirectory">The folder the code was loaded from (for a plugin: its private shadow copy).</param>
-/// <param name="Origin">What /health shows as the code's origin (the live plugin folder); defaults to <paramref name="SourceDirectory"/>.</param>
-public sealed record BackendDefinition(string Name, string SourceDirectory, IConfiguration Settings, string? TypeName = null, string? Origin = null);
-
-/// <summary>A plugin or script that cannot become a backend; the message says why.</summary>
-public sealed class BackendLoadException(string message, Exception? inner = null) : Exception(message, inner);

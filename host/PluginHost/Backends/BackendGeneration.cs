@@ -11,7 +11,7 @@ public sealed class BackendGeneration : Drainable
 {
     private readonly Func<ValueTask> _dispose;
 
-    public BackendGeneration(string name, ILabelStudioBackend backend, string codeVersion, string origin,
+    internal BackendGeneration(string name, ILabelStudioBackend backend, string codeVersion, string origin,
         Func<ValueTask> dispose, ProjectModels? models = null)
     {
         Name = name;
@@ -36,23 +36,13 @@ public sealed class BackendGeneration : Drainable
     public DateTimeOffset LoadedAt { get; }
 
     /// <summary>The per-project trained models, for <see cref="ITrainableBackend"/>s; null otherwise.</summary>
-    public ProjectModels? Models { get; }
+    internal ProjectModels? Models { get; }
 
-    public ITrainableBackend? Trainable => Backend as ITrainableBackend;
+    internal ITrainableBackend? Trainable => Backend as ITrainableBackend;
 
     protected override async ValueTask DisposeCoreAsync()
     {
         if (Models is not null) await Models.DisposeAsync().ConfigureAwait(false);
         await _dispose().ConfigureAwait(false);
     }
-}
-
-/// <summary>A request's hold on a generation; dispose to release it.</summary>
-public readonly struct BackendLease(BackendGeneration generation) : IDisposable
-{
-    public BackendGeneration Generation { get; } = generation;
-
-    public ILabelStudioBackend Backend => Generation.Backend;
-
-    public void Dispose() => Generation.Release();
 }

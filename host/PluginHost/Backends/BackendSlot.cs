@@ -1,17 +1,5 @@
 namespace PluginHost.Backends;
 
-public enum BackendState
-{
-    /// <summary>Known, first version not loaded yet.</summary>
-    Loading,
-
-    /// <summary>Serving.</summary>
-    Ready,
-
-    /// <summary>The last load failed; <see cref="BackendSlot.Current"/> (if any) is the last good version, still serving.</summary>
-    Failed,
-}
-
 /// <summary>
 /// A named backend: the generation currently serving and the status of its source. The current generation is
 /// swapped atomically; a request reads it once through <see cref="TryAcquire"/>.
@@ -71,6 +59,3 @@ public sealed class BackendSlot(string name)
         old?.Retire();
     }
 }
-
-/// <summary>What /health shows about a backend's source: the last load error and its details (e.g. compiler diagnostics).</summary>
-public sealed record BackendStatus(BackendState State, string? Error, IReadOnlyList<string> Details, DateTimeOffset Since);

@@ -1,57 +1,16 @@
 using System.Collections.Concurrent;
 using PluginHost.Sdk.Protocol;
 using PluginHost.Sdk.Training;
+using PluginHost.Training;
 
 namespace PluginHost.Backends;
-
-/// <summary>Where the active trained version of a backend's project lives (implemented by the model store).</summary>
-public interface IActiveModelLocator
-{
-    /// <summary>The active version, or null when the project was never trained.</summary>
-    ActiveModel? GetActive(string backendName, string projectId);
-}
-
-public sealed record ActiveModel(string VersionName, string Directory);
-
-/// <summary>One loaded model of one project: held by requests, disposed after it is replaced and drained.</summary>
-public sealed class ModelGeneration(object? model, string? versionName, string modelVersion) : Drainable
-{
-    public object? Model { get; } = model;
-
-    /// <summary>The store's version folder name (<c>v3</c>), or null before the first training.</summary>
-    public string? VersionName { get; } = versionName;
-
-    /// <summary>What Label Studio sees: <c>&lt;backend&gt;-v3</c>, or the code version when untrained.</summary>
-    public string ModelVersion { get; } = modelVersion;
-
-    protected override async ValueTask DisposeCoreAsync()
-    {
-        switch (Model)
-        {
-            case IAsyncDisposable asyncDisposable:
-                await asyncDisposable.DisposeAsync().ConfigureAwait(false);
-                break;
-            case IDisposable disposable:
-                disposable.Dispose();
-                break;
-        }
-    }
-}
-
-/// <summary>A request's hold on a project's model.</summary>
-public readonly struct ModelLease(ModelGeneration model) : IDisposable
-{
-    public ModelGeneration Generation { get; } = model;
-
-    public void Dispose() => Generation.Release();
-}
 
 /// <summary>
 /// The trained models of one backend generation, one per project, each swapped atomically. A project's model is
 /// loaded once (at first use, or eagerly by <see cref="PreloadAsync"/>) and replaced by <see cref="ActivateAsync"/>.
 /// </summary>
-public sealed class ProjectModels(string backendName, string codeVersion, ITrainableBackend backend,
-    IActiveModelLocator locator, ILogger logger) : IAsyncDisposable
+internal sealed class ProjectModels(string backendName, string codeVersion, ITrainableBackend backend,
+    IActiveVersionStore activeVersions, BackendContextFactory contexts) : IAsyncDisposable
 {
     private readonly ConcurrentDictionary<string, ModelGeneration> _current = new();
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _loadLocks = new();
@@ -85,15 +44,8 @@ public sealed class ProjectModels(string backendName, string codeVersion, ITrain
     /// <summary>Loads a version without making it current (the store's warm-up step uses this).</summary>
     public async Task<ModelGeneration> LoadAsync(ProjectRef project, ActiveModel? version, CancellationToken cancellationToken)
     {
-        var model = await backend.LoadModelAsync(new ModelLoadContext
-        {
-            BackendName = backendName,
-            Project = project,
-            Directory = version?.Directory,
-            VersionName = version?.VersionName,
-            Logger = logger,
-        }, cancellationToken).ConfigureAwait(false);
-        var modelVersion = version is null ? codeVersion : $"{backendName}-{version.VersionName}";
+        var model = await backend.LoadModelAsync(contexts.CreateModelLoadContext(backendName, project, version), cancellationToken).ConfigureAwait(false);
+        var modelVersion = version is null ? codeVersion : ModelVersions.Of(backendName, version.VersionName);
         return new ModelGeneration(model, version?.VersionName, modelVersion);
     }
 
@@ -116,7 +68,7 @@ public sealed class ProjectModels(string backendName, string codeVersion, ITrain
         try
         {
             if (_current.ContainsKey(project.Id)) return;
-            var active = locator.GetActive(backendName, project.Id);
+            var active = activeVersions.GetActive(backendName, project.Id);
             var loaded = await LoadAsync(project, active, cancellationToken).ConfigureAwait(false);
             if (!_current.TryAdd(project.Id, loaded))
             {
@@ -124,7 +76,7 @@ public sealed class ProjectModels(string backendName, string codeVersion, ITrain
                 loaded.Retire();
                 return;
             }
-            logger.LogInformation("Backend {Backend} loaded model {ModelVersion} for project {Project}", backendName, loaded.ModelVersion, project.Id);
+            contexts.LoggerFor(backendName).LogInformation("Backend {Backend} loaded model {ModelVersion} for project {Project}", backendName, loaded.ModelVersion, project.Id);
         }
         finally
         {

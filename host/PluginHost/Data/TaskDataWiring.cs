@@ -33,7 +33,10 @@ public static class TaskDataWiring
 
     private sealed class RememberLabelStudioConnection(ILabelStudioConnections connections) : ISetupObserver
     {
-        public void OnSetup(string backend, ProjectRef project, Sdk.Protocol.SetupRequest request) =>
+        public ValueTask OnSetupAsync(string backend, ProjectRef project, Sdk.Protocol.SetupRequest request, CancellationToken cancellationToken)
+        {
             connections.Remember(project, request.Hostname, request.AccessToken);
+            return ValueTask.CompletedTask;
+        }
     }
 }

@@ -9,7 +9,8 @@ using PluginHost.Sdk.Backends;
 using PluginHost.Sdk.LabelConfigs;
 using PluginHost.Sdk.Predictions;
 using PluginHost.Sdk.Protocol;
-using PluginHost.State;
+using PluginHost.Invocation;
+using PluginHost.Projects;
 using PluginHost.Training;
 
 namespace PluginHost.Http;
@@ -20,33 +21,17 @@ namespace PluginHost.Http;
 /// </summary>
 internal sealed class BackendEndpoints(
     BackendRegistry registry,
-    LabelConfigCache labelConfigs,
-    ProjectStateStore state,
+    IProjectStore projects,
+    BackendContextFactory contexts,
+    PredictInvoker invoker,
     ITrainingService training,
+    VersionService versions,
     IEnumerable<ISetupObserver> setupObservers,
-    IOptions<HostSettings> options,
-    ILoggerFactory loggerFactory)
+    IOptions<HostSettings> options)
 {
-    private const string LabelConfigKey = ProjectStateKeys.LabelConfig;
-    private const string ExtraParamsKey = ProjectStateKeys.ExtraParams;
-    private static readonly HashSet<string> TrainingEvents = new(StringComparer.Ordinal)
-    {
-        "START_TRAINING", "ANNOTATION_CREATED", "ANNOTATION_UPDATED", "ANNOTATION_DELETED", "ANNOTATIONS_CREATED", "ANNOTATIONS_DELETED",
-        "PROJECT_UPDATED",
-    };
-
-    /// <summary>The events the Python SDK's <c>/webhook</c> answers with 201 (its <c>TRAIN_EVENTS</c>).</summary>
-    private static readonly HashSet<string> PythonTrainingEvents = new(StringComparer.Ordinal)
-    {
-        "ANNOTATION_CREATED", "ANNOTATION_UPDATED", "ANNOTATION_DELETED", "START_TRAINING",
-    };
-
-    private readonly TimeSpan _predictTimeout = TimeSpan.FromSeconds(options.Value.PredictTimeoutSeconds);
     private readonly int _maxRegionsPerPrediction = options.Value.MaxRegionsPerPrediction;
     private readonly long _maxResponseBytes = options.Value.MaxResponseBytes;
     private readonly ISetupObserver[] _setupObservers = setupObservers.ToArray();
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, ExtraParams> _extraParams = new(StringComparer.Ordinal);
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, ILogger> _loggers = new(StringComparer.OrdinalIgnoreCase);
 
     public Task HostHealthAsync(HttpContext context)
     {
@@ -75,26 +60,20 @@ internal sealed class BackendEndpoints(
         var request = await ReadAsync(context, HostJson.Info<SetupRequest>());
         var project = request.Project ?? ProjectRef.Default;
         RequestLogScope.SetProject(context, project.Id);
-        var projectState = state.For(slot.Name, project.Id);
-        var labelConfig = request.Schema is { Length: > 0 } schema ? Parse(schema, slot.Name) : null;
-        if (labelConfig is not null) await projectState.SetAsync(LabelConfigKey, labelConfig.Xml, context.RequestAborted);
+        var key = new ProjectKey(slot.Name, project.Id);
+        if (request.Schema is { Length: > 0 } schema)
+        {
+            // Parsed first: a broken config is refused, never stored.
+            contexts.LabelConfigOf(slot.Name, schema, ProjectSnapshot.Empty(key));
+            await projects.SetAsync(key, ProjectValueNames.LabelConfig, schema, context.RequestAborted);
+        }
         if (request.ExtraParams is { } extra && (!extra.IsEmpty || extra.Raw is not null))
-            await projectState.SetAsync(ExtraParamsKey, extra.ToJson(), context.RequestAborted);
-        foreach (var observer in _setupObservers) observer.OnSetup(slot.Name, project, request);
+            await projects.SetAsync(key, ProjectValueNames.ExtraParams, extra.ToJson(), context.RequestAborted);
+        foreach (var observer in _setupObservers) await observer.OnSetupAsync(slot.Name, project, request, context.RequestAborted);
 
         var modelVersion = await ModelVersionAsync(lease.Generation, project, context.RequestAborted);
-        await lease.Backend.SetupAsync(new SetupContext
-        {
-            BackendName = slot.Name,
-            Project = project,
-            LabelConfig = labelConfig ?? StoredLabelConfig(projectState, slot.Name),
-            ExtraParams = ExtraParamsOf(projectState),
-            Logger = LoggerFor(slot),
-            State = projectState,
-            ModelVersion = modelVersion,
-            Hostname = request.Hostname,
-            AccessToken = request.AccessToken,
-        }, context.RequestAborted);
+        var setupContext = await contexts.CreateSetupContextAsync(slot.Name, project, modelVersion, context.RequestAborted);
+        await lease.Backend.SetupAsync(setupContext, context.RequestAborted);
         await WriteAsync(context, StatusCodes.Status200OK, new SetupAnswer(modelVersion));
     }
 
@@ -107,47 +86,11 @@ internal sealed class BackendEndpoints(
         PredictRequestValidator.Validate(tasks, request.Params?.Context, slot.Name);
         var project = request.Project ?? (tasks.Count > 0 ? tasks[0].Project : null) ?? ProjectRef.Default;
         RequestLogScope.SetProject(context, project.Id);
-        var projectState = state.For(slot.Name, project.Id);
-        var labelConfig = request.LabelConfig is { Length: > 0 } xml ? Parse(xml, slot.Name) : StoredLabelConfig(projectState, slot.Name);
-
-        // A backend loaded without its model (IBackendHealth) is our fault, not the request's: 503 with the reason, as
-        // /health says — after the request's own checks, so a malformed request is a 400 on every backend.
-        if (lease.Backend is IBackendHealth { HealthError: { } unusable })
-            throw new HttpError(StatusCodes.Status503ServiceUnavailable, $"Backend '{slot.Name}' is not usable: {unusable}", slot.Name);
-
-        var generation = lease.Generation;
-        ModelLease? model = generation.Models is { } models ? await models.AcquireAsync(project, context.RequestAborted) : null;
-        try
-        {
-            var predictContext = new PredictContext
-            {
-                BackendName = slot.Name,
-                Project = project,
-                LabelConfig = labelConfig,
-                ExtraParams = ExtraParamsOf(projectState),
-                Logger = LoggerFor(slot),
-                State = projectState,
-                ModelVersion = model?.Generation.ModelVersion ?? generation.CodeVersion,
-                Tasks = tasks,
-                Interactive = request.Params?.Context,
-                Params = request.Params,
-                Model = model?.Generation.Model,
-            };
-            var started = Stopwatch.GetTimestamp();
-            var predictions = await InvokePredictAsync(slot, lease.Backend, predictContext, context.RequestAborted);
-            slot.Metrics.RecordPredict(tasks.Count, Stopwatch.GetElapsedTime(started));
-            if (predictions.Count != 0 && predictions.Count != tasks.Count)
-                throw new HttpError(StatusCodes.Status500InternalServerError,
-                    $"Backend '{slot.Name}' returned {predictions.Count} predictions for {tasks.Count} tasks; Label Studio needs one per task, in order.", slot.Name);
-            foreach (var prediction in predictions) prediction.ModelVersion ??= predictContext.ModelVersion;
-            List<string>? warnings = null;
-            predictions = PredictionBounds.CapRegions(predictions, _maxRegionsPerPrediction, ref warnings);
-            await WriteBoundedAsync(context, new PredictResponse { Results = predictions, Warnings = warnings }, slot.Name);
-        }
-        finally
-        {
-            model?.Dispose();
-        }
+        var input = new PredictInput(project, tasks, request.LabelConfig, request.Params?.Context);
+        var predictions = await invoker.PredictAsync(lease.Generation, input, PredictPurpose.Request, context.RequestAborted);
+        List<string>? warnings = null;
+        predictions = PredictionBounds.CapRegions(predictions, _maxRegionsPerPrediction, ref warnings);
+        await WriteBoundedAsync(context, new PredictResponse { Results = predictions, Warnings = warnings }, slot.Name);
     }
 
     public async Task WebhookAsync(HttpContext context)
@@ -156,7 +99,7 @@ internal sealed class BackendEndpoints(
         using var lease = Acquire(slot);
         var webhookEvent = await ReadAsync(context, HostJson.Info<WebhookEvent>());
         RequestLogScope.SetProject(context, webhookEvent.Project?.Id);
-        if (webhookEvent.Action is not { } action || !TrainingEvents.Contains(action))
+        if (webhookEvent.Action is not { } action || WebhookEvents.Classify(action) == WebhookEventKind.Unknown)
         {
             await WriteAsync(context, StatusCodes.Status200OK, new StatusAnswer("Unknown event", $"'{webhookEvent.Action}' does not train this backend."));
             return;
@@ -164,14 +107,15 @@ internal sealed class BackendEndpoints(
         if (lease.Generation.Trainable is null)
         {
             // As the Python SDK's server: its four training events answer 201 on every backend, trainable or not.
-            var answered = PythonTrainingEvents.Contains(action)
+            var acknowledged = WebhookEvents.PythonSdkAnswersCreated(action);
+            var answered = acknowledged
                 ? new StatusAnswer("ok", $"Backend '{slot.Name}' does not train; {action} acknowledged.")
                 : new StatusAnswer("Unknown event", $"Backend '{slot.Name}' does not train; {action} ignored.");
-            await WriteAsync(context, PythonTrainingEvents.Contains(action) ? StatusCodes.Status201Created : StatusCodes.Status200OK, answered);
+            await WriteAsync(context, acknowledged ? StatusCodes.Status201Created : StatusCodes.Status200OK, answered);
             return;
         }
         var answer = await training.OnWebhookAsync(lease.Generation, webhookEvent, context.RequestAborted);
-        await WriteAsync(context, answer.StatusCode, answer);
+        await WriteAsync(context, StatusOf(answer), answer);
     }
 
     public async Task TrainAsync(HttpContext context)
@@ -185,7 +129,7 @@ internal sealed class BackendEndpoints(
             return;
         }
         var answer = await training.OnTrainRequestAsync(lease.Generation, request, context.RequestAborted);
-        await WriteAsync(context, answer.StatusCode, answer);
+        await WriteAsync(context, StatusOf(answer), answer);
     }
 
     /// <summary><c>GET /versions[?project=id]</c>: Label Studio reads <c>versions</c>; the details are for people.</summary>
@@ -193,10 +137,10 @@ internal sealed class BackendEndpoints(
     {
         var slot = FindSlot(context);
         using var lease = Acquire(slot);
-        var versions = lease.Generation.Trainable is null
+        var list = lease.Generation.Trainable is null
             ? new VersionList([lease.Generation.CodeVersion])
-            : training.ListVersions(lease.Generation, context.Request.Query["project"].FirstOrDefault());
-        return WriteAsync(context, StatusCodes.Status200OK, versions);
+            : versions.List(lease.Generation, context.Request.Query["project"].FirstOrDefault());
+        return WriteAsync(context, StatusCodes.Status200OK, list);
     }
 
     /// <summary><c>POST /versions/{version}/activate[?project=id]</c> (or <c>{"project":…}</c> in the body): rollback or roll forward.</summary>
@@ -214,26 +158,26 @@ internal sealed class BackendEndpoints(
             if (body.RootElement.ValueKind == JsonValueKind.Object && body.RootElement.TryGetProperty("project", out var p))
                 project = p.ValueKind == JsonValueKind.String ? p.GetString() : p.GetRawText();
         }
-        var answer = await training.ActivateAsync(lease.Generation, project, version, context.RequestAborted);
+        var answer = await versions.ActivateAsync(lease.Generation, project, version, context.RequestAborted);
         await WriteAsync(context, StatusCodes.Status200OK, answer);
     }
 
     /// <summary><c>GET /jobs/{id}</c>: state, progress and error of a training job.</summary>
-    public Task JobAsync(HttpContext context)
+    public async Task JobAsync(HttpContext context)
     {
         var slot = FindSlot(context);
         var id = (string)context.Request.RouteValues["id"]!;
-        var job = training.GetJob(slot.Name, id) ?? throw new HttpError(StatusCodes.Status404NotFound, $"Backend '{slot.Name}' has no training job '{id}'.", slot.Name);
-        return WriteAsync(context, StatusCodes.Status200OK, job);
+        var job = await training.GetJobAsync(slot.Name, id, context.RequestAborted) ?? throw new HttpError(StatusCodes.Status404NotFound, $"Backend '{slot.Name}' has no training job '{id}'.", slot.Name);
+        await WriteAsync(context, StatusCodes.Status200OK, job);
     }
 
     /// <summary><c>DELETE /jobs/{id}</c>: cancels a waiting or running job (202 while it stops, 200 when already done).</summary>
-    public Task CancelJobAsync(HttpContext context)
+    public async Task CancelJobAsync(HttpContext context)
     {
         var slot = FindSlot(context);
         var id = (string)context.Request.RouteValues["id"]!;
-        var job = training.CancelJob(slot.Name, id) ?? throw new HttpError(StatusCodes.Status404NotFound, $"Backend '{slot.Name}' has no training job '{id}'.", slot.Name);
-        return WriteAsync(context, job.State == Training.TrainingJobStates.Running ? StatusCodes.Status202Accepted : StatusCodes.Status200OK, job);
+        var job = await training.CancelJobAsync(slot.Name, id, context.RequestAborted) ?? throw new HttpError(StatusCodes.Status404NotFound, $"Backend '{slot.Name}' has no training job '{id}'.", slot.Name);
+        await WriteAsync(context, job.State == Training.TrainingJobStates.Running ? StatusCodes.Status202Accepted : StatusCodes.Status200OK, job);
     }
 
     /// <summary>The route's backend (<c>{backend}</c>), or the default backend for bare routes.</summary>
@@ -263,42 +207,6 @@ internal sealed class BackendEndpoints(
         _ => $"Backend '{slot.Name}' is still loading.",
     };
 
-    private async Task<IReadOnlyList<Prediction>> InvokePredictAsync(BackendSlot slot, ILabelStudioBackend backend,
-        PredictContext predictContext, CancellationToken requestAborted)
-    {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(requestAborted);
-        timeout.CancelAfter(_predictTimeout);
-        try
-        {
-            // On the thread pool, so that even a backend blocking its thread before returning (a script's runaway
-            // loop) cannot hold the request; one that ignores its token is left behind at the deadline.
-            var pending = Task.Run(() => backend.PredictAsync(predictContext, timeout.Token).AsTask(), CancellationToken.None);
-            return await pending.WaitAsync(_predictTimeout, requestAborted);
-        }
-        catch (Exception ex) when (ex is TimeoutException || (ex is OperationCanceledException && timeout.IsCancellationRequested && !requestAborted.IsCancellationRequested))
-        {
-            slot.Metrics.RecordTimeout();
-            throw new HttpError(StatusCodes.Status504GatewayTimeout,
-                $"Backend '{slot.Name}' did not answer within {_predictTimeout.TotalSeconds:0.#} s (PredictTimeoutSeconds).", slot.Name);
-        }
-        catch (LabelConfigException ex)
-        {
-            slot.Metrics.RecordError();
-            throw new HttpError(StatusCodes.Status400BadRequest, $"Label config: {ex.Message}", slot.Name);
-        }
-        catch (BackendException ex)
-        {
-            // The backend chose the status (502: a service it calls failed; 503: its model is missing) and a message fit for the client.
-            slot.Metrics.RecordError();
-            throw new HttpError(ex.StatusCode, ex.Message, slot.Name);
-        }
-        catch (Exception ex) when (ex is not HttpError and not OperationCanceledException)
-        {
-            slot.Metrics.RecordError();
-            throw new BackendCallException(slot.Name, ex);
-        }
-    }
-
     private async ValueTask<string> ModelVersionAsync(BackendGeneration generation, ProjectRef project, CancellationToken cancellationToken)
     {
         if (generation.Models is null) return generation.CodeVersion;
@@ -306,41 +214,19 @@ internal sealed class BackendEndpoints(
         return model.Generation.ModelVersion;
     }
 
-    private LabelConfig Parse(string xml, string backend)
+    /// <summary>Queued work and stored annotations are "created" (what Label Studio and the Python SDK expect); the rest is 200.</summary>
+    private static int StatusOf(TrainingAnswer answer) => answer.Outcome switch
     {
-        try
-        {
-            return labelConfigs.Get(xml);
-        }
-        catch (LabelConfigException ex)
-        {
-            throw new HttpError(StatusCodes.Status400BadRequest, $"Label config: {ex.Message}", backend);
-        }
-    }
-
-    /// <summary>The config <c>/setup</c> stored for the project, for requests that carry none.</summary>
-    private LabelConfig? StoredLabelConfig(IProjectState projectState, string backend) =>
-        projectState.Get(LabelConfigKey) is { Length: > 0 } xml ? Parse(xml, backend) : null;
-
-    /// <summary>The project's extra params, parsed once per distinct value (not on every request).</summary>
-    private ExtraParams ExtraParamsOf(IProjectState projectState)
-    {
-        if (projectState.Get(ExtraParamsKey) is not { Length: > 0 } json) return ExtraParams.Empty;
-        if (_extraParams.TryGetValue(json, out var parsed)) return parsed;
-        if (_extraParams.Count >= 512) _extraParams.Clear();
-        return _extraParams.GetOrAdd(json, ExtraParams.Parse);
-    }
-
-    /// <summary>One logger per backend: <c>LoggerFactory.CreateLogger</c> takes a lock, which has no place on the request path.</summary>
-    private ILogger LoggerFor(BackendSlot slot) =>
-        _loggers.GetOrAdd(slot.Name, static (name, factory) => factory.CreateLogger($"PluginHost.Backend.{name}"), loggerFactory);
+        TrainingOutcome.Queued or TrainingOutcome.Stored or TrainingOutcome.Acknowledged => StatusCodes.Status201Created,
+        _ => StatusCodes.Status200OK,
+    };
 
     internal static BackendHealth Describe(BackendSlot slot)
     {
         var current = slot.Current;
         var status = slot.Status;
         var modelVersion = current?.Models?.Current.Values.FirstOrDefault()?.ModelVersion ?? current?.CodeVersion;
-        var backendError = (current?.Backend as IBackendHealth)?.HealthError;
+        var backendError = current?.Backend.HealthError;
         return new BackendHealth(current is null || backendError is not null ? "DOWN" : "UP", slot.Name, slot.Name,
             status.State.ToString().ToLowerInvariant(), modelVersion, current?.Origin, current?.LoadedAt, backendError ?? status.Error,
             status.Details.Count > 0 ? status.Details : null);
@@ -389,17 +275,4 @@ internal sealed class BackendEndpoints(
         context.Response.ContentType = "application/json";
         return JsonSerializer.SerializeAsync(context.Response.Body, body, HostJson.Info<T>(), context.RequestAborted);
     }
-}
-
-/// <summary>A backend threw: a JSON 500 naming the backend and the exception (<c>"&lt;Exception&gt;: message"</c>).</summary>
-public sealed class BackendCallException(string backend, Exception inner)
-    : Exception($"{inner.GetType().Name}: {inner.Message}", inner)
-{
-    public string Backend { get; } = backend;
-}
-
-/// <summary>Told about every <c>/setup</c> (e.g. to remember the Label Studio address and token it carries).</summary>
-public interface ISetupObserver
-{
-    void OnSetup(string backend, ProjectRef project, SetupRequest request);
 }

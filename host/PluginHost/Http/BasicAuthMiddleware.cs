@@ -6,7 +6,7 @@ using PluginHost.Configuration;
 namespace PluginHost.Http;
 
 /// <summary>
-/// Basic auth for every route when <c>BASIC_AUTH_USER</c>/<c>BASIC_AUTH_PASS</c> are set (401 with
+/// Basic auth for every route (docs/protocol.md §1.8, §6.8) when <c>BASIC_AUTH_USER</c>/<c>BASIC_AUTH_PASS</c> are set (401 with
 /// <c>WWW-Authenticate</c>). Label Studio's annotation webhooks carry no basic auth, so <c>/webhook</c> also accepts
 /// the shared <c>WEBHOOK_SECRET</c> as header <c>X-Webhook-Secret</c> or query <c>?token=</c>. Comparisons are
 /// constant-time.

@@ -11,6 +11,7 @@ namespace PluginHost.Http;
 [JsonSourceGenerationOptions(
     PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+
 [JsonSerializable(typeof(ApiError))]
 [JsonSerializable(typeof(HostHealth))]
 [JsonSerializable(typeof(BackendHealth))]
@@ -33,17 +34,3 @@ internal static class HostJson
 
     public static JsonTypeInfo<T> Info<T>() => (JsonTypeInfo<T>)Options.GetTypeInfo(typeof(T));
 }
-
-/// <summary>Every error: <c>{"status":404,"detail":"…"}</c>, as the Python SDK's envelope.</summary>
-public sealed record ApiError(int Status, string Detail, string? Backend = null, IReadOnlyList<string>? Diagnostics = null, string? Traceback = null);
-
-/// <summary><c>GET /health</c>: every backend, and the prediction jobs running or recently finished.</summary>
-public sealed record HostHealth(string Status, string ModelClass, string? DefaultBackend, IReadOnlyList<BackendHealth> Backends,
-    IReadOnlyList<Jobs.PredictionJobInfo>? Jobs = null);
-
-public sealed record BackendHealth(string Status, string ModelClass, string Name, string State, string? ModelVersion,
-    string? Origin, DateTimeOffset? LoadedAt, string? Error, IReadOnlyList<string>? Diagnostics);
-
-public sealed record SetupAnswer(string ModelVersion, string Status = "ok");
-
-public sealed record StatusAnswer(string Status, string? Detail = null);

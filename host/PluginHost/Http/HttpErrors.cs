@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.Features;
+using PluginHost.Backends;
 
 namespace PluginHost.Http;
 
@@ -28,8 +29,15 @@ internal static class HttpErrors
     public static ApiError? FromRequestException(Exception exception) => exception switch
     {
         HttpError e => new ApiError(e.Status, e.Message, e.Backend, e.Diagnostics),
+        ClientRequestException e => new ApiError(StatusCodes.Status400BadRequest, e.Message, e.Backend),
+        BackendTimeoutException e => new ApiError(StatusCodes.Status504GatewayTimeout, e.Message, e.Backend),
+        BackendContractException e => new ApiError(StatusCodes.Status500InternalServerError, e.Message, e.Backend),
+        ResourceNotFoundException e => new ApiError(StatusCodes.Status404NotFound, e.Message, e.Backend),
+        Training.ModelActivationException e => new ApiError(StatusCodes.Status409Conflict, e.Message, e.Backend),
         // A task pointed at the host's own network: the request's fault, named with the rule it broke.
         BackendCallException e when TaskDataRefusal.Find(e.InnerException) is { } refused => new ApiError(StatusCodes.Status403Forbidden, refused.Message, e.Backend),
+        // The backend chose the status (e.g. 502: a service it calls failed) and a message fit for the client.
+        BackendCallException { InnerException: Sdk.Backends.BackendException reported } e => new ApiError(reported.StatusCode, reported.Message, e.Backend),
         BackendCallException => null,
         BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } =>
             new ApiError(StatusCodes.Status413PayloadTooLarge, "The request body is larger than the host accepts (MaxRequestBodyBytes)."),

@@ -10,8 +10,9 @@ namespace PluginHost.Http;
 /// <summary>
 /// The URL space: <c>/&lt;backend&gt;/{health,setup,predict,webhook,train,versions,metrics,jobs}</c> for every backend, the
 /// same bare routes for the default backend, and <c>GET /</c> and <c>GET /health</c> for the whole host. Routing
-/// matches with or without a trailing slash and never redirects (Label Studio's client would turn a POST into a GET).
-/// Every route carries its OpenAPI description (<see cref="RouteDocs"/>; examples in <see cref="RouteExamples"/>).
+/// matches with or without a trailing slash and never redirects (Label Studio's client would turn a POST into a GET:
+/// docs/protocol.md §1.0, §6.7). Every route carries its OpenAPI description (<see cref="RouteDocs"/>; examples in
+/// <see cref="RouteExamples"/>).
 /// </summary>
 internal static class RouteMap
 {

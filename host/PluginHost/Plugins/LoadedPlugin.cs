@@ -1,5 +1,5 @@
-using System.Reflection;
 using System.Runtime.Loader;
+using System.Reflection;
 using McMaster.NETCore.Plugins;
 using Microsoft.Extensions.Options;
 using PluginHost.Backends;
@@ -9,12 +9,13 @@ namespace PluginHost.Plugins;
 
 /// <summary>
 /// One version of a plugin folder loaded into its own unloadable load context, from a shadow copy. Every backend
-/// generation made from it holds a reference; when the last one is disposed the context unloads and the copy is
-/// deleted. Every assembly the host carries comes from the host (<c>PreferSharedTypes</c>): the SDK, ONNX Runtime (one
-/// native copy), the Microsoft.Extensions abstractions and ML.NET, which must never be loaded into a collectible
-/// context (docs/hardening.md, "The runtime crash"); everything else is private to the plugin.
+/// generation made from it holds a reference (<see cref="Drainable"/>); once the loader retired it and the last
+/// generation let go, the context unloads and the copy is deleted. Every assembly the host carries comes from the host
+/// (<c>PreferSharedTypes</c>): the SDK, ONNX Runtime (one native copy), the Microsoft.Extensions abstractions and ML.NET,
+/// which must never be loaded into a collectible context (docs/hardening.md, "The runtime crash"); everything else is
+/// private to the plugin.
 /// </summary>
-internal sealed class LoadedPlugin
+internal sealed class LoadedPlugin : Drainable
 {
     /// <summary>Types whose assemblies the host and every plugin must share.</summary>
     internal static readonly Type[] SharedTypes =
@@ -29,7 +30,6 @@ internal sealed class LoadedPlugin
 
     private readonly PluginLoader _loader;
     private readonly Action _onUnloaded;
-    private int _references = 1;
 
     private LoadedPlugin(string folder, string shadowFolder, PluginLoader loader, Assembly assembly, Action onUnloaded)
     {
@@ -53,8 +53,6 @@ internal sealed class LoadedPlugin
     /// <summary>The plugin assembly's informational version, e.g. <c>1.2.0</c>.</summary>
     public string Version { get; }
 
-    public AssemblyLoadContext? LoadContext => AssemblyLoadContext.GetLoadContext(Assembly);
-
     /// <summary>Loads the main assembly of <paramref name="shadowFolder"/>; throws <see cref="BackendLoadException"/> with the reason.</summary>
     /// <param name="onUnloaded">Runs after the last reference went and the load context was told to unload.</param>
     public static LoadedPlugin Load(string folder, string shadowFolder, Action onUnloaded)
@@ -74,18 +72,18 @@ internal sealed class LoadedPlugin
         }
     }
 
+    /// <summary>A generation's reference; the plugin must still be loaded.</summary>
     public void AddReference()
     {
-        if (Interlocked.Increment(ref _references) <= 1)
-            throw new InvalidOperationException($"Plugin {Folder} was already unloaded.");
+        if (!TryAcquire()) throw new InvalidOperationException($"Plugin {Folder} was already unloaded.");
     }
 
-    public void Release()
+    protected override ValueTask DisposeCoreAsync()
     {
-        if (Interlocked.Decrement(ref _references) != 0) return;
         if (AssemblyLoadContext.GetLoadContext(Assembly) is { } context) MlNetCaches.Forget(context);
         _loader.Dispose();
         _onUnloaded();
+        return ValueTask.CompletedTask;
     }
 
     /// <summary>The assembly with a <c>.deps.json</c> beside it, preferring one named like the folder.</summary>

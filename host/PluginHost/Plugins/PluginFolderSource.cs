@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
 using PluginHost.Backends;
+using PluginHost.CodeSources;
 using PluginHost.Configuration;
 using PluginHost.Metrics;
 
@@ -30,17 +31,17 @@ internal sealed class PluginFolderSource(
 {
     private static readonly TimeSpan MaxSettleTime = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan ConfigurationSettleTime = TimeSpan.FromMilliseconds(500);
+    // A build writes for a while; the settle check in WaitUntilStableAsync covers longer writes.
+    private static readonly TimeSpan MaxDebounceDelay = TimeSpan.FromSeconds(5);
 
     private readonly PluginWatchSettings _settings = watchOptions.Value;
     private readonly Dictionary<string, FolderState> _folders = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, string> _reportedProblems = new(StringComparer.OrdinalIgnoreCase);
-    private readonly CancellationTokenSource _stopping = new();
     private IReadOnlyList<BackendInstanceConfig> _instances = [];
     private volatile bool _configurationChanged;
     private IDisposable? _configurationSubscription;
     private PluginShadowCopies _shadowCopies = null!;
-    private PluginFolderWatcher? _watcher;
-    private Task _loop = Task.CompletedTask;
+    private CodeChangeLoop? _changes;
 
     private string Root => paths.PluginsDir;
 
@@ -60,28 +61,21 @@ internal sealed class PluginFolderSource(
             logger.LogError(ex, "Scanning the plugins directory {PluginsDir} failed; the watcher retries", Root);
         }
         if (!_settings.WatchPlugins) return;
-        _watcher = new PluginFolderWatcher(Root, logger);
+        var timing = new CodeChangeTiming(TimeSpan.FromSeconds(_settings.PluginRescanSeconds),
+            TimeSpan.FromMilliseconds(_settings.PluginDebounceMilliseconds), MaxDebounceDelay);
+        _changes = new CodeChangeLoop(Root, timing, RescanAsync, logger);
         _configurationSubscription = ChangeToken.OnChange(configuration.GetReloadToken, () =>
         {
             _configurationChanged = true;
-            _watcher?.Signal();
+            _changes.Signal();
         });
-        _loop = Task.Run(() => WatchAsync(_stopping.Token), CancellationToken.None);
+        _changes.Start();
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        await _stopping.CancelAsync();
         _configurationSubscription?.Dispose();
-        try
-        {
-            await _loop.WaitAsync(cancellationToken);
-        }
-        catch (OperationCanceledException)
-        {
-            // Shutdown was cut short; the process is going away.
-        }
-        _watcher?.Dispose();
+        if (_changes is not null) await _changes.DisposeAsync();
         // Let every version drain and unload (and its shadow copy go) instead of leaking it until the process exits.
         foreach (var folder in _folders.Keys.ToList()) RemoveFolder(folder);
     }
@@ -102,34 +96,17 @@ internal sealed class PluginFolderSource(
         }
     }
 
-    private async Task WatchAsync(CancellationToken cancellationToken)
+    /// <summary>A scan of the change loop: after a configuration reload, first let its sources agree, then re-read it.</summary>
+    private async Task RescanAsync(CancellationToken cancellationToken)
     {
-        var rescan = TimeSpan.FromSeconds(_settings.PluginRescanSeconds);
-        var debounce = TimeSpan.FromMilliseconds(_settings.PluginDebounceMilliseconds);
-        while (!cancellationToken.IsCancellationRequested)
+        if (_configurationChanged)
         {
-            try
-            {
-                await _watcher!.WaitForChangeAsync(rescan, cancellationToken);
-                // Configuration sources reload one after another: give them a moment to agree.
-                await _watcher.WaitQuietAsync(_configurationChanged ? debounce + ConfigurationSettleTime : debounce, cancellationToken);
-                if (_configurationChanged)
-                {
-                    _configurationChanged = false;
-                    _instances = BackendInstanceConfig.ReadAll(configuration);
-                }
-                await ScanAsync(waitForStableFolders: true, cancellationToken);
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception ex)
-            {
-                // Never let a scan take the host down; the next one retries.
-                logger.LogError(ex, "Scanning the plugins directory {PluginsDir} failed", Root);
-            }
+            // Configuration sources reload one after another: give them a moment to agree.
+            await Task.Delay(ConfigurationSettleTime, cancellationToken);
+            _configurationChanged = false;
+            _instances = BackendInstanceConfig.ReadAll(configuration);
         }
+        await ScanAsync(waitForStableFolders: true, cancellationToken);
     }
 
     /// <summary>Brings the registry in line with the folders on disk and the configuration.</summary>
@@ -237,7 +214,7 @@ internal sealed class PluginFolderSource(
                 // Written to while we copied: the copy may mix versions. The next scan takes the settled files.
                 _shadowCopies.Delete(shadowFolder);
                 state.Fingerprint = null;
-                _watcher?.Signal();
+                _changes?.Signal();
                 return;
             }
             var copy = shadowFolder;
@@ -260,7 +237,7 @@ internal sealed class PluginFolderSource(
         }
         finally
         {
-            plugin.Release(); // the loading reference: from now on the published generations keep it loaded
+            plugin.Retire(); // the loading reference: from now on the published generations keep it loaded
         }
         var elapsed = Stopwatch.GetElapsedTime(started);
         foreach (var backend in state.Backends) BackendInstruments.RecordLoad(backend, "plugin", elapsed);

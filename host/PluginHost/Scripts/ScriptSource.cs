@@ -1,7 +1,7 @@
 using System.Diagnostics;
-using System.Threading.Channels;
 using Microsoft.Extensions.Options;
 using PluginHost.Backends;
+using PluginHost.CodeSources;
 using PluginHost.Configuration;
 using PluginHost.Metrics;
 
@@ -26,11 +26,9 @@ public sealed class ScriptSource : IHostedService, IAsyncDisposable
     private readonly Dictionary<string, ScriptState> _scripts = new(StringComparer.OrdinalIgnoreCase);
     private readonly HashSet<string> _conflictsReported = new(StringComparer.OrdinalIgnoreCase);
     private readonly SemaphoreSlim _rescanGate = new(1, 1);
-    private readonly Channel<bool> _changes = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
-    private readonly CancellationTokenSource _stopping = new();
     private readonly string _libsDir;
-    private FileSystemWatcher? _watcher;
-    private Task _loop = Task.CompletedTask;
+    private readonly CodeChangeLoop _changes;
+    private bool _stopped;
 
     public ScriptSource(BackendRegistry registry, BackendActivator activator, HostPaths paths, IConfiguration configuration,
         IOptions<ScriptOptions> options, ILogger<ScriptSource> logger)
@@ -42,6 +40,10 @@ public sealed class ScriptSource : IHostedService, IAsyncDisposable
         _logger = logger;
         ScriptsDir = paths.ScriptsDir;
         _libsDir = _options.ResolveScriptLibsDir();
+        // Editors save in several writes: wait for a quiet moment, but not forever.
+        var timing = new CodeChangeTiming(TimeSpan.FromSeconds(Math.Max(0.1, _options.ScriptRescanSeconds)),
+            TimeSpan.FromMilliseconds(Math.Max(0, _options.ScriptDebounceMilliseconds)), TimeSpan.FromSeconds(1));
+        _changes = new CodeChangeLoop(ScriptsDir, timing, RescanAsync, logger);
     }
 
     public string ScriptsDir { get; }
@@ -51,25 +53,16 @@ public sealed class ScriptSource : IHostedService, IAsyncDisposable
         if (!Directory.Exists(ScriptsDir))
             _logger.LogWarning("Scripts directory {ScriptsDir} does not exist; script backends appear once it does", ScriptsDir);
         await RescanAsync(cancellationToken);
-        _loop = Task.Run(() => WatchAsync(_stopping.Token), CancellationToken.None);
+        _changes.Start();
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        await _stopping.CancelAsync();
-        try
-        {
-            await _loop.WaitAsync(cancellationToken);
-        }
-        catch (OperationCanceledException)
-        {
-            // Stopping anyway.
-        }
+        _stopped = true;
+        await _changes.StopAsync(cancellationToken);
         await _rescanGate.WaitAsync(cancellationToken);
         try
         {
-            _watcher?.Dispose();
-            _watcher = null;
             // Retire every generation so their load contexts unload (a host stopped inside a process, as in tests).
             foreach (var name in _scripts.Keys.ToList()) _registry.Remove(name);
             _scripts.Clear();
@@ -82,8 +75,8 @@ public sealed class ScriptSource : IHostedService, IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (!_stopping.IsCancellationRequested) await StopAsync(CancellationToken.None);
-        _stopping.Dispose();
+        if (!_stopped) await StopAsync(CancellationToken.None);
+        await _changes.DisposeAsync();
         _rescanGate.Dispose();
     }
 
@@ -93,7 +86,7 @@ public sealed class ScriptSource : IHostedService, IAsyncDisposable
         await _rescanGate.WaitAsync(cancellationToken);
         try
         {
-            EnsureWatcher();
+            if (_stopped) return;
             var present = ListScripts();
             foreach (var gone in _scripts.Keys.Where(name => !present.ContainsKey(name)).ToList())
             {
@@ -221,75 +214,6 @@ public sealed class ScriptSource : IHostedService, IAsyncDisposable
             }
         }
         return lines;
-    }
-
-    private void EnsureWatcher()
-    {
-        if (_watcher is not null || _stopping.IsCancellationRequested || !Directory.Exists(ScriptsDir)) return;
-        var watcher = new FileSystemWatcher(ScriptsDir)
-        {
-            IncludeSubdirectories = true,
-            NotifyFilter = NotifyFilters.FileName | NotifyFilters.DirectoryName | NotifyFilters.LastWrite | NotifyFilters.Size,
-        };
-        watcher.Changed += OnFileEvent;
-        watcher.Created += OnFileEvent;
-        watcher.Deleted += OnFileEvent;
-        watcher.Renamed += OnFileEvent;
-        watcher.Error += (_, e) =>
-        {
-            _logger.LogWarning(e.GetException(), "Watching {ScriptsDir} failed; the periodic rescan still picks up changes", ScriptsDir);
-            _changes.Writer.TryWrite(true);
-        };
-        watcher.EnableRaisingEvents = true;
-        _watcher = watcher;
-    }
-
-    private void OnFileEvent(object sender, FileSystemEventArgs e) => _changes.Writer.TryWrite(true);
-
-    private async Task WatchAsync(CancellationToken stopping)
-    {
-        var rescanEvery = TimeSpan.FromSeconds(Math.Max(0.1, _options.ScriptRescanSeconds));
-        var debounce = TimeSpan.FromMilliseconds(Math.Max(0, _options.ScriptDebounceMilliseconds));
-        var maxDelay = TimeSpan.FromSeconds(1);
-        while (!stopping.IsCancellationRequested)
-        {
-            try
-            {
-                if (await WaitForChangeAsync(rescanEvery, stopping))
-                {
-                    // Editors save in several writes: wait for a quiet moment, but not forever.
-                    var quietSince = Stopwatch.GetTimestamp();
-                    while (await WaitForChangeAsync(debounce, stopping) && Stopwatch.GetElapsedTime(quietSince) < maxDelay) { }
-                }
-                await RescanAsync(stopping);
-            }
-            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception ex)
-            {
-                // Never let one bad rescan stop reloading: log, then carry on at the next change.
-                _logger.LogError(ex, "Rescanning scripts in {ScriptsDir} failed", ScriptsDir);
-            }
-        }
-    }
-
-    /// <summary>True when a file event arrived within <paramref name="timeout"/>.</summary>
-    private async Task<bool> WaitForChangeAsync(TimeSpan timeout, CancellationToken stopping)
-    {
-        if (_changes.Reader.TryRead(out _)) return true;
-        using var wait = CancellationTokenSource.CreateLinkedTokenSource(stopping);
-        wait.CancelAfter(timeout);
-        try
-        {
-            await _changes.Reader.WaitToReadAsync(wait.Token);
-            return _changes.Reader.TryRead(out _);
-        }
-        catch (OperationCanceledException) when (!stopping.IsCancellationRequested)
-        {
-            return false;
-        }
     }
 
     private sealed class ScriptState

@@ -1,56 +1,19 @@
-using System.Text.Json.Serialization;
 using PluginHost.Backends;
 using PluginHost.Sdk.Protocol;
 
 namespace PluginHost.Training;
 
 /// <summary>
-/// What the host does with training events of a trainable backend: record annotations, enqueue jobs, list and
-/// activate versions. Answers at once; training runs in the background.
+/// What the host does with training events of a trainable backend: record annotations and enqueue jobs. Answers at
+/// once; training runs in the background.
 /// </summary>
-public interface ITrainingService
+internal interface ITrainingService
 {
     Task<TrainingAnswer> OnWebhookAsync(BackendGeneration generation, WebhookEvent webhookEvent, CancellationToken cancellationToken);
 
     Task<TrainingAnswer> OnTrainRequestAsync(BackendGeneration generation, TrainRequest request, CancellationToken cancellationToken);
 
-    /// <summary>The versions <c>GET /versions</c> lists, oldest first: of <paramref name="projectId"/>, or of every trained project.</summary>
-    VersionList ListVersions(BackendGeneration generation, string? projectId);
+    ValueTask<TrainingJobInfo?> GetJobAsync(string backend, string jobId, CancellationToken cancellationToken);
 
-    /// <summary>Rolls a project back or forward to a stored version (<c>v2</c>, <c>2</c> or <c>&lt;backend&gt;-v2</c>).</summary>
-    Task<ActivationAnswer> ActivateAsync(BackendGeneration generation, string? projectId, string version, CancellationToken cancellationToken);
-
-    TrainingJobInfo? GetJob(string backend, string jobId);
-
-    TrainingJobInfo? CancelJob(string backend, string jobId);
-}
-
-/// <summary>The reply to a training event: <c>{"status":…,"job":…,"detail":…}</c> with its HTTP status.</summary>
-public sealed record TrainingAnswer([property: JsonIgnore] int StatusCode, string Status, string? Job = null, string? Detail = null);
-
-/// <summary><c>{"versions":[…]}</c> (what Label Studio reads) plus the details of each.</summary>
-public sealed record VersionList(IReadOnlyList<string> Versions, string? Project = null, string? Active = null, IReadOnlyList<VersionInfo>? Details = null);
-
-public sealed record VersionInfo(string ModelVersion, string Version, string Project, bool Active, DateTimeOffset? CreatedAt, int? Examples,
-    string? Job, string? Trigger, double? TrainingSeconds);
-
-public sealed record ActivationAnswer(string Status, string ModelVersion, string Project, string? Previous);
-
-/// <summary>Placeholder for hosts without training: says so instead of pretending to train.</summary>
-internal sealed class TrainingUnavailable : ITrainingService
-{
-    private static readonly TrainingAnswer Answer = new(StatusCodes.Status503ServiceUnavailable, "error", Detail: "Training is not available in this host.");
-
-    public Task<TrainingAnswer> OnWebhookAsync(BackendGeneration generation, WebhookEvent webhookEvent, CancellationToken cancellationToken) => Task.FromResult(Answer);
-
-    public Task<TrainingAnswer> OnTrainRequestAsync(BackendGeneration generation, TrainRequest request, CancellationToken cancellationToken) => Task.FromResult(Answer);
-
-    public VersionList ListVersions(BackendGeneration generation, string? projectId) => new([generation.CodeVersion]);
-
-    public Task<ActivationAnswer> ActivateAsync(BackendGeneration generation, string? projectId, string version, CancellationToken cancellationToken) =>
-        throw new Http.HttpError(StatusCodes.Status503ServiceUnavailable, "Training is not available in this host.", generation.Name);
-
-    public TrainingJobInfo? GetJob(string backend, string jobId) => null;
-
-    public TrainingJobInfo? CancelJob(string backend, string jobId) => null;
+    ValueTask<TrainingJobInfo?> CancelJobAsync(string backend, string jobId, CancellationToken cancellationToken);
 }

@@ -70,9 +70,11 @@ internal static class LowPriorityThread
     private static void Lower(int nice, ILogger logger)
     {
         if (!OperatingSystem.IsLinux() || nice <= 0) return;
+        // Never above the process's own priority: a host started under `nice` keeps its training thread below it.
+        var target = Math.Min(Math.Max(nice, CurrentNice() ?? 0), 19);
         try
         {
-            if (SetPriority(PrioProcess, GetTid(), Math.Min(nice, 19)) != 0)
+            if (SetPriority(PrioProcess, GetTid(), target) != 0)
                 logger.LogWarning("Could not lower the training thread's priority (errno {Errno})", Marshal.GetLastPInvokeError());
         }
         catch (Exception ex) when (ex is DllNotFoundException or EntryPointNotFoundException)

@@ -1,10 +1,8 @@
-using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using PluginHost.Backends;
 using PluginHost.Configuration;
-using PluginHost.State;
 
 namespace PluginHost.Training;
 
@@ -14,30 +12,29 @@ namespace PluginHost.Training;
 /// version, rewritten atomically only after that version loaded and answered a warm-up prediction.
 /// Reading the active version is lock-free (cached); writes are serialized per project by the caller.
 /// </summary>
-public sealed class ModelStore : IActiveModelLocator
+public sealed class ModelStore
 {
-    internal const string CurrentFile = "current";
     internal const string MetadataFile = "version.json";
     internal const string StagingPrefix = ".staging-";
     private const string VersionPrefix = "v";
 
     private readonly string _root;
+    private readonly IActiveVersionStore _active;
     private readonly ILogger<ModelStore> _logger;
-    private readonly ConcurrentDictionary<(string Backend, string Project), ActiveModel?> _active = new();
 
-    public ModelStore(HostPaths paths, ILogger<ModelStore> logger)
+    public ModelStore(HostPaths paths, IActiveVersionStore active, ILogger<ModelStore> logger)
     {
         _root = paths.ModelDir;
+        _active = active;
         _logger = logger;
     }
 
     /// <summary>The model_version Label Studio sees for a version folder.</summary>
-    public static string ModelVersionOf(string backend, string versionName) => $"{backend}-{versionName}";
+    public static string ModelVersionOf(string backend, string versionName) => ModelVersions.Of(backend.ToLowerInvariant(), versionName);
 
     public string ProjectDirectory(string backend, string projectId) => Path.Combine(_root, Key(backend), projectId);
 
-    public ActiveModel? GetActive(string backendName, string projectId) =>
-        _active.GetOrAdd((Key(backendName), projectId), key => ReadActive(key.Backend, key.Project));
+    public ActiveModel? GetActive(string backendName, string projectId) => _active.GetActive(backendName, projectId);
 
     /// <summary>Every committed version of a project, oldest first.</summary>
     public IReadOnlyList<StoredVersion> List(string backend, string projectId)
@@ -52,7 +49,7 @@ public sealed class ModelStore : IActiveModelLocator
             .Select(v =>
             {
                 var name = Path.GetFileName(v.Dir);
-                return new StoredVersion(name, v.Number, v.Dir, ModelVersionOf(Key(backend), name), name == active, ReadMetadata(v.Dir));
+                return new StoredVersion(name, v.Number, v.Dir, ModelVersionOf(backend, name), name == active, ReadMetadata(v.Dir));
             })
             .ToList();
     }
@@ -100,21 +97,13 @@ public sealed class ModelStore : IActiveModelLocator
             {
                 // Directory.Move is a rename on the same file system: the version appears complete or not at all.
                 Directory.Move(stagingDirectory, target);
-                return new StoredVersion(name, number, target, ModelVersionOf(Key(backend), name), false, metadata);
+                return new StoredVersion(name, number, target, ModelVersionOf(backend, name), false, metadata);
             }
             catch (IOException) when (Directory.Exists(target))
             {
                 // Another commit took this number first: try the next one.
             }
         }
-    }
-
-    /// <summary>Makes <paramref name="version"/> the active one on disk (atomic rename) and in the cache.</summary>
-    public async Task SetCurrentAsync(string backend, string projectId, StoredVersion version, CancellationToken cancellationToken)
-    {
-        var path = Path.Combine(ProjectDirectory(backend, projectId), CurrentFile);
-        await AtomicFile.WriteAsync(path, System.Text.Encoding.UTF8.GetBytes(version.Name), cancellationToken).ConfigureAwait(false);
-        _active[(Key(backend), projectId)] = new ActiveModel(version.Name, version.Directory);
     }
 
     /// <summary>Removes a version that never became active (renamed away first, so it never looks half there).</summary>
@@ -196,18 +185,6 @@ public sealed class ModelStore : IActiveModelLocator
         }
     }
 
-    private ActiveModel? ReadActive(string backend, string projectId)
-    {
-        var projectDir = ProjectDirectory(backend, projectId);
-        var pointer = Path.Combine(projectDir, CurrentFile);
-        if (!File.Exists(pointer)) return null;
-        var name = File.ReadAllText(pointer).Trim();
-        var dir = Path.Combine(projectDir, name);
-        if (ParseVersion(name) > 0 && Directory.Exists(dir)) return new ActiveModel(name, dir);
-        _logger.LogError("{Pointer} names version '{Version}', which does not exist; serving the untrained model", pointer, name);
-        return null;
-    }
-
     private static VersionMetadata? ReadMetadata(string versionDir)
     {
         try
@@ -227,20 +204,6 @@ public sealed class ModelStore : IActiveModelLocator
 
     private static string Key(string backend) => backend.ToLowerInvariant();
 }
-
-public sealed record StoredVersion(string Name, int Number, string Directory, string ModelVersion, bool IsActive, VersionMetadata? Metadata);
-
-/// <summary>What a version folder's <c>version.json</c> records about how it was made.</summary>
-public sealed record VersionMetadata(
-    string Backend,
-    string Project,
-    string? Job,
-    string Trigger,
-    int Examples,
-    DateTimeOffset CreatedAt,
-    double TrainingSeconds,
-    string CodeVersion,
-    string? LabelsSignature);
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, WriteIndented = true,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]

@@ -3,17 +3,6 @@ using PluginHost.Sdk.Protocol;
 
 namespace PluginHost.Training;
 
-public static class TrainingJobStates
-{
-    public const string Queued = "queued";
-    public const string Running = "running";
-    public const string Succeeded = "succeeded";
-    public const string Failed = "failed";
-    public const string Cancelled = "cancelled";
-
-    public static bool IsFinished(string state) => state is Succeeded or Failed or Cancelled;
-}
-
 /// <summary>One training run of one backend and project: its state, progress and outcome. Thread-safe.</summary>
 public sealed class TrainingJob
 {
@@ -162,21 +151,3 @@ internal static class TrainingProgress
     public static readonly (double Start, double End) Train = (0.1, 0.85);
     public static readonly (double Start, double End) Activate = (0.85, 1.0);
 }
-
-/// <summary>What <c>GET /&lt;backend&gt;/jobs/&lt;id&gt;</c> answers.</summary>
-public sealed record TrainingJobInfo(
-    string Id,
-    string Backend,
-    string Project,
-    string State,
-    string Stage,
-    double Progress,
-    string Trigger,
-    int CoalescedEvents,
-    int Examples,
-    string? ModelVersion,
-    string? Error,
-    DateTimeOffset CreatedAt,
-    DateTimeOffset? StartedAt,
-    DateTimeOffset? FinishedAt,
-    double? DurationSeconds);

@@ -4,7 +4,7 @@ using PluginHost.Sdk.Data;
 using PluginHost.Sdk.LabelConfigs;
 using PluginHost.Sdk.Protocol;
 using PluginHost.Sdk.Training;
-using PluginHost.State;
+using PluginHost.Projects;
 using PluginHost.Training.LabelStudio;
 
 namespace PluginHost.Training;
@@ -14,25 +14,22 @@ namespace PluginHost.Training;
 /// train into a staging folder, commits it as the next version, activates it (load, warm-up, swap) and prunes old
 /// versions. Any failure leaves the active version untouched and is recorded on the job.
 /// </summary>
-public sealed class TrainingJobRunner(
+internal sealed class TrainingJobRunner(
     BackendRegistry registry,
-    AnnotationStore annotations,
+    IAnnotationStore annotations,
     ModelStore modelStore,
     ModelActivator activator,
-    ProjectStateStore states,
-    LabelConfigCache labelConfigs,
+    IProjectStore projects,
+    BackendContextFactory contexts,
     LabelStudioClient labelStudio,
-    IConfiguration configuration,
-    ILoggerFactory loggerFactory)
+    BackendTrainingOptions trainingOptions,
+    ILogger<TrainingJobRunner> logger)
 {
-    private readonly ILogger _logger = loggerFactory.CreateLogger<TrainingJobRunner>();
-
-    public BackendTrainingSettings SettingsFor(string backend) =>
-        configuration.GetSection($"Backends:{backend}:Training").Get<BackendTrainingSettings>() ?? new BackendTrainingSettings();
+    private readonly ILogger _logger = logger;
 
     public async Task RunAsync(TrainingJob job)
     {
-        var settings = SettingsFor(job.Backend);
+        var settings = trainingOptions.For(job.Backend);
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(Math.Max(0.01, settings.TimeoutMinutes)));
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(job.CancellationToken, timeout.Token);
         var cancellationToken = linked.Token;
@@ -53,27 +50,17 @@ public sealed class TrainingJobRunner(
                 job.Report("loading data", TrainingProgress.Data.Start);
                 var labelConfig = await ResolveLabelConfigAsync(job, cancellationToken);
                 await PullAsync(job, settings.DataSource, cancellationToken);
-                var examples = annotations.LoadExamples(job.Project.Id, cancellationToken);
+                var examples = await annotations.LoadExamplesAsync(job.Project.Id, cancellationToken);
                 if (examples.Count == 0)
                     throw new TrainingDataException($"Project {job.Project.Id} has no annotations to train on (cancelled and skipped ones do not count): annotate tasks, "
                         + "connect Label Studio's webhooks to /webhook, or let the job pull them (LABEL_STUDIO_URL + LABEL_STUDIO_API_KEY).");
 
                 job.Report("training", TrainingProgress.Train.Start, examples.Count);
                 staging = modelStore.CreateStaging(job.Backend, job.Project.Id);
-                var state = states.For(job.Backend, job.Project.Id);
+                var context = await contexts.CreateTrainingContextAsync(job.Backend, job.Project, labelConfig, examples, staging,
+                    modelStore.GetActive(job.Backend, job.Project.Id)?.Directory, new JobProgress(job), cancellationToken);
                 var started = Stopwatch.GetTimestamp();
-                await trainable.TrainAsync(new TrainingContext
-                {
-                    BackendName = job.Backend,
-                    Project = job.Project,
-                    LabelConfig = labelConfig,
-                    Examples = examples,
-                    OutputDirectory = staging,
-                    PreviousModelDirectory = modelStore.GetActive(job.Backend, job.Project.Id)?.Directory,
-                    ExtraParams = state.Get(ProjectStateKeys.ExtraParams) is { Length: > 0 } json ? ExtraParams.Parse(json) : ExtraParams.Empty,
-                    Progress = new JobProgress(job),
-                    Logger = loggerFactory.CreateLogger($"PluginHost.Backend.{job.Backend}"),
-                }, cancellationToken);
+                await trainable.TrainAsync(context, cancellationToken);
                 var trainingSeconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
                 cancellationToken.ThrowIfCancellationRequested();
                 if (!Directory.EnumerateFileSystemEntries(staging).Any())
@@ -84,7 +71,7 @@ public sealed class TrainingJobRunner(
                     job.Trigger, examples.Count, DateTimeOffset.UtcNow, Math.Round(trainingSeconds, 3), lease.Generation.CodeVersion,
                     LabelsSignature.Of(labelConfig)));
                 staging = null;
-                var modelVersion = await activator.ActivateAsync(job.Backend, job.Project, committed, examples[0].Task, labelConfig, cancellationToken);
+                var modelVersion = await activator.ActivateAsync(lease.Generation, job.Project, committed, examples[0].Task, labelConfig, cancellationToken);
                 activated = true;
                 var pruned = modelStore.Prune(job.Backend, job.Project.Id, settings.KeepVersions);
                 if (pruned.Count > 0) _logger.LogInformation("Pruned {Versions} of {Backend}/{Project}", string.Join(", ", pruned), job.Backend, job.Project.Id);
@@ -102,7 +89,7 @@ public sealed class TrainingJobRunner(
         {
             finish = () => job.Fail($"Timed out after {settings.TimeoutMinutes} minutes (Backends:{job.Backend}:Training:TimeoutMinutes); the previous model version stays active.");
         }
-        catch (Exception ex) when (ex is TrainingDataException or LabelConfigException or LabelStudioApiException or ModelActivationException or AnnotationStoreException)
+        catch (Exception ex) when (ex is TrainingDataException or LabelConfigException or ClientRequestException or LabelStudioApiException or ModelActivationException or AnnotationStoreException)
         {
             finish = () => job.Fail(ex.Message);
             // The cause (e.g. a backend's exception in the warm-up prediction) with its stack trace, for whoever fixes it.
@@ -124,16 +111,17 @@ public sealed class TrainingJobRunner(
 
     private async Task<LabelConfig> ResolveLabelConfigAsync(TrainingJob job, CancellationToken cancellationToken)
     {
-        var xml = annotations.LoadLabelConfig(job.Project.Id)
-            ?? states.For(job.Backend, job.Project.Id).Get(ProjectStateKeys.LabelConfig);
+        var key = new ProjectKey(job.Backend, job.Project.Id);
+        var xml = (await projects.GetAsync(key, cancellationToken)).LabelConfigXml;
         if (xml is null && labelStudio.ConnectionFor(job.Project) is { } connection)
         {
             xml = await labelStudio.GetLabelConfigAsync(connection, job.Project.Id, cancellationToken);
-            if (xml is not null) annotations.SaveLabelConfig(job.Project.Id, xml);
+            if (xml is { Length: > 0 }) await projects.SetAsync(key, ProjectValueNames.LabelConfig, xml, cancellationToken);
         }
         if (string.IsNullOrWhiteSpace(xml))
             throw new TrainingDataException($"No label config is known for project {job.Project.Id}: Label Studio sends it with /setup, webhooks (project.label_config) and /train.");
-        return labelConfigs.Get(xml);
+        var project = await projects.GetAsync(key, cancellationToken);
+        return contexts.LabelConfigOf(job.Backend, xml, project) ?? throw new TrainingDataException($"No label config is known for project {job.Project.Id}.");
     }
 
     private async Task PullAsync(TrainingJob job, TrainingDataSource source, CancellationToken cancellationToken)
@@ -151,7 +139,7 @@ public sealed class TrainingJobRunner(
         {
             job.Report("pulling annotations from Label Studio", TrainingProgress.Data.Start + 0.02);
             var tasks = await labelStudio.ExportAnnotatedTasksAsync(connection, job.Project.Id, cancellationToken);
-            var count = annotations.ReplaceProject(job.Project.Id, tasks);
+            var count = await annotations.ReplaceProjectAsync(job.Project.Id, tasks, cancellationToken);
             _logger.LogInformation("Pulled {Tasks} tasks with {Annotations} annotations of project {Project} from {LabelStudio}",
                 tasks.Count, count, job.Project.Id, connection.Url);
         }
@@ -166,12 +154,4 @@ public sealed class TrainingJobRunner(
     {
         public void Report(double value) => job.ReportTraining(value);
     }
-}
-
-/// <summary>A fingerprint of a config's controls and their labels: a different one means the model learned other labels.</summary>
-public static class LabelsSignature
-{
-    public static string Of(LabelConfig config) => string.Join(";", config.Controls
-        .OrderBy(c => c.Name, StringComparer.Ordinal)
-        .Select(c => $"{c.Name}:{c.Type}=[{string.Join("|", c.LabelValues.Order(StringComparer.Ordinal))}]"));
 }

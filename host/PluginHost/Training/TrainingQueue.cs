@@ -1,7 +1,5 @@
 using System.Collections.Concurrent;
-using System.Text.Json;
 using Microsoft.Extensions.Options;
-using PluginHost.Http;
 using PluginHost.Sdk.Protocol;
 
 namespace PluginHost.Training;
@@ -11,26 +9,25 @@ namespace PluginHost.Training;
 /// waits: events arriving while a job waits join it (coalesce), so a burst of annotations trains once after the
 /// running job. Worker threads (<see cref="TrainingWorker"/>) take ready lanes in order.
 /// </summary>
-public sealed class TrainingQueue
+public sealed class TrainingQueue : ITrainingQueue
 {
     private readonly object _gate = new();
     private readonly Dictionary<(string Backend, string Project), Lane> _lanes = new();
     private readonly ConcurrentDictionary<string, TrainingJob> _jobs = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<string> _finishedOrder = new();
     private readonly BlockingCollection<(string Backend, string Project)> _ready = new();
-    private readonly AnnotationStore _store;
+    private readonly TrainingJobLog _log;
     private readonly HostTrainingSettings _settings;
     private readonly ILogger<TrainingQueue> _logger;
 
-    public TrainingQueue(AnnotationStore store, IConfiguration configuration, ILogger<TrainingQueue> logger)
+    public TrainingQueue(TrainingJobLog log, IOptions<HostTrainingSettings> settings, ILogger<TrainingQueue> logger)
     {
-        _store = store;
-        _settings = configuration.GetSection(HostTrainingSettings.Section).Get<HostTrainingSettings>() ?? new HostTrainingSettings();
+        _log = log;
+        _settings = settings.Value;
         _logger = logger;
     }
 
-    /// <summary>Queues training for a project, or joins the job already waiting for it. Returns the job and whether it is new.</summary>
-    public (TrainingJob Job, bool Created) Enqueue(string backend, ProjectRef project, string trigger)
+    public ValueTask<TrainingEnqueueResult> EnqueueAsync(string backend, ProjectRef project, string trigger, CancellationToken cancellationToken)
     {
         var key = (backend.ToLowerInvariant(), project.Id);
         TrainingJob job;
@@ -54,20 +51,22 @@ public sealed class TrainingQueue
         if (joined is not null)
         {
             joined.Coalesce();
-            return (joined, false);
+            return ValueTask.FromResult(new TrainingEnqueueResult(joined.Id, false));
         }
         Persist(job);
         _logger.LogInformation("Training job {Job} queued for {Backend}/{Project} ({Trigger})", job.Id, job.Backend, project.Id, trigger);
-        return (job, true);
+        return ValueTask.FromResult(new TrainingEnqueueResult(job.Id, true));
     }
 
-    /// <summary>The job, from memory or (after a restart) from the store; null when unknown.</summary>
-    public TrainingJobInfo? Find(string backend, string id)
+    public ValueTask<TrainingJobInfo?> FindAsync(string backend, string jobId, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(Find(backend, jobId));
+
+    /// <summary>The job, from memory or (after a restart) from the record; null when unknown.</summary>
+    private TrainingJobInfo? Find(string backend, string id)
     {
         if (_jobs.TryGetValue(id, out var job))
             return job.Backend.Equals(backend, StringComparison.OrdinalIgnoreCase) ? job.Snapshot() : null;
-        var json = _store.LoadJob(id);
-        var stored = json is null ? null : JsonSerializer.Deserialize(json, HostJson.Info<TrainingJobInfo>());
+        var stored = _log.Load(id);
         return stored is not null && stored.Backend.Equals(backend, StringComparison.OrdinalIgnoreCase) ? stored : null;
     }
 
@@ -82,8 +81,11 @@ public sealed class TrainingQueue
     public IReadOnlyList<TrainingJobInfo> RecentJobs() =>
         _jobs.Values.Select(j => j.Snapshot()).OrderByDescending(j => j.CreatedAt).ToList();
 
+    public ValueTask<TrainingJobInfo?> CancelAsync(string backend, string jobId, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(Cancel(backend, jobId));
+
     /// <summary>Cancels a waiting job at once, or asks a running one to stop. Null when the job is unknown.</summary>
-    public TrainingJobInfo? Cancel(string backend, string id)
+    private TrainingJobInfo? Cancel(string backend, string id)
     {
         if (!_jobs.TryGetValue(id, out var job) || !job.Backend.Equals(backend, StringComparison.OrdinalIgnoreCase))
             return Find(backend, id);
@@ -101,8 +103,7 @@ public sealed class TrainingQueue
         return job.Snapshot();
     }
 
-    /// <summary>Blocks until a lane has a job to run (called by a worker thread); null when the queue is closed.</summary>
-    internal TrainingJob? Take(CancellationToken stopping)
+    public TrainingJob? Take(CancellationToken stopping)
     {
         while (true)
         {
@@ -125,8 +126,7 @@ public sealed class TrainingQueue
         }
     }
 
-    /// <summary>Called by the worker when a job finished: the lane's waiting job (if any) becomes ready.</summary>
-    internal void Completed(TrainingJob job)
+    public void Completed(TrainingJob job)
     {
         lock (_gate)
         {
@@ -140,8 +140,7 @@ public sealed class TrainingQueue
         Forget(job);
     }
 
-    /// <summary>Cancels every job (host shutdown).</summary>
-    internal void CancelAll(string reason)
+    public void CancelAll(string reason)
     {
         _ready.CompleteAdding();
         foreach (var job in _jobs.Values)
@@ -159,14 +158,14 @@ public sealed class TrainingQueue
         }
     }
 
-    /// <summary>Jobs a previous process left queued or running: it died, so they failed.</summary>
-    internal int FailInterrupted()
+    public int RecoverInterrupted()
     {
+        // A fresh MODEL_DIR has no record to recover (and creating one here would make it non-empty).
+        if (!_log.Exists) return 0;
         var count = 0;
-        foreach (var json in _store.LoadJobsInState(TrainingJobStates.Queued, TrainingJobStates.Running))
+        foreach (var info in _log.LoadInState(TrainingJobStates.Queued, TrainingJobStates.Running))
         {
-            var info = JsonSerializer.Deserialize(json, HostJson.Info<TrainingJobInfo>());
-            if (info is null || _jobs.ContainsKey(info.Id)) continue;
+            if (_jobs.ContainsKey(info.Id)) continue;
             var failed = info with
             {
                 State = TrainingJobStates.Failed,
@@ -174,10 +173,10 @@ public sealed class TrainingQueue
                 Error = "Interrupted: the host stopped while this job was " + info.State + "; the previous model version stayed active.",
                 FinishedAt = DateTimeOffset.UtcNow,
             };
-            _store.SaveJob(failed.Id, failed.Backend, failed.Project, failed.State, JsonSerializer.Serialize(failed, HostJson.Info<TrainingJobInfo>()));
+            _log.Save(failed);
             count++;
         }
-        _store.PruneJobs(_settings.JobHistory);
+        _log.Prune(_settings.JobHistory);
         return count;
     }
 
@@ -186,7 +185,7 @@ public sealed class TrainingQueue
         var info = job.Snapshot();
         try
         {
-            _store.SaveJob(info.Id, info.Backend, info.Project, info.State, JsonSerializer.Serialize(info, HostJson.Info<TrainingJobInfo>()));
+            _log.Save(info);
         }
         catch (Exception ex)
         {
@@ -206,68 +205,5 @@ public sealed class TrainingQueue
     {
         public TrainingJob? Running;
         public TrainingJob? Waiting;
-    }
-}
-
-/// <summary>The worker threads that run training jobs, at low priority, off the request path.</summary>
-internal sealed class TrainingWorker(
-    TrainingQueue queue,
-    TrainingJobRunner runner,
-    ModelStore modelStore,
-    AnnotationStore store,
-    IConfiguration configuration,
-    ILogger<TrainingWorker> logger) : IHostedService
-{
-    private readonly CancellationTokenSource _stopping = new();
-    private readonly List<Thread> _threads = [];
-
-    public Task StartAsync(CancellationToken cancellationToken)
-    {
-        var settings = configuration.GetSection(HostTrainingSettings.Section).Get<HostTrainingSettings>() ?? new HostTrainingSettings();
-        try
-        {
-            var cleaned = modelStore.CleanStaging();
-            var interrupted = File.Exists(store.Path) ? queue.FailInterrupted() : 0;
-            if (cleaned + interrupted > 0)
-                logger.LogWarning("Recovered from an interrupted run: removed {Staging} unfinished model folders, marked {Jobs} jobs failed", cleaned, interrupted);
-        }
-        catch (Exception ex)
-        {
-            // Recovery is housekeeping: the host must start and serve predictions even when MODEL_DIR misbehaves.
-            logger.LogError(ex, "Could not clean up after an interrupted run");
-        }
-        for (var i = 0; i < Math.Max(1, settings.Workers); i++)
-            _threads.Add(LowPriorityThread.Start($"training-{i}", settings.Nice, WorkLoop, logger));
-        return Task.CompletedTask;
-    }
-
-    public Task StopAsync(CancellationToken cancellationToken)
-    {
-        _stopping.Cancel();
-        queue.CancelAll("Cancelled: the host is stopping.");
-        foreach (var thread in _threads)
-            if (!thread.Join(TimeSpan.FromSeconds(10))) logger.LogWarning("Training thread {Thread} did not stop in time", thread.Name);
-        return Task.CompletedTask;
-    }
-
-    private void WorkLoop()
-    {
-        while (queue.Take(_stopping.Token) is { } job)
-        {
-            try
-            {
-                LowPriorityThread.Run(() => runner.RunAsync(job));
-            }
-            catch (Exception ex)
-            {
-                // RunAsync records its own failures; this is a bug guard so the thread never dies.
-                logger.LogError(ex, "Training job {Job} crashed", job.Id);
-                job.Fail($"{ex.GetType().Name}: {ex.Message}");
-            }
-            finally
-            {
-                queue.Completed(job);
-            }
-        }
     }
 }

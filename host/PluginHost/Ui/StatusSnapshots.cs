@@ -5,7 +5,7 @@ using PluginHost.Training;
 namespace PluginHost.Ui;
 
 /// <summary>Builds the status page's picture of the host (reads the model store: off the predict path).</summary>
-internal sealed class StatusSnapshots(BackendRegistry registry, ITrainingService training, TrainingQueue queue)
+internal sealed class StatusSnapshots(BackendRegistry registry, VersionService versionService, TrainingQueue queue)
 {
     public StatusState Current()
     {
@@ -19,7 +19,7 @@ internal sealed class StatusSnapshots(BackendRegistry registry, ITrainingService
     {
         var generation = slot.Current;
         var trainable = generation?.Trainable is not null;
-        var versions = trainable ? training.ListVersions(generation!, null).Details ?? [] : [];
+        var versions = trainable ? versionService.List(generation!, null).Details ?? [] : [];
         return new StatusBackend(BackendEndpoints.Describe(slot), trainable, slot.Metrics.Snapshot(), versions);
     }
 }

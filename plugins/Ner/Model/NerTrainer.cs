@@ -5,6 +5,7 @@ using Microsoft.ML.Transforms;
 using PluginHost.Plugins.Ner.Features;
 using PluginHost.Plugins.Ner.Tagging;
 using PluginHost.Plugins.Ner.Training;
+using PluginHost.MlNet;
 
 namespace PluginHost.Plugins.Ner.Model;
 

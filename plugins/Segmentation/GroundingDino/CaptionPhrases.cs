@@ -11,16 +11,8 @@ namespace PluginHost.Plugins.Segmentation.GroundingDino;
 internal static class CaptionPhrases
 {
     /// <summary>Batch captions: each label's <c>predicted_values</c> (when given) or its value.</summary>
-    public static IReadOnlyList<(string Text, string? Label)> FromLabels(ControlTag control)
-    {
-        var phrases = new List<(string, string?)>();
-        foreach (var label in control.Labels)
-        {
-            if (label.PredictedValues.Count > 0) phrases.AddRange(label.PredictedValues.Select(v => (v, (string?)label.Value)));
-            else phrases.Add((label.Caption, label.Value));
-        }
-        return phrases;
-    }
+    public static IReadOnlyList<(string Text, string? Label)> FromLabels(ControlTag control) =>
+        control.ModelNames.Select(n => (n.Name, (string?)n.Label)).ToList();
 
     /// <summary>The text of the first <c>textarea</c> region in the context (a TextArea prompt), or null.</summary>
     public static string? PromptText(IReadOnlyList<AnnotationRegion> result)

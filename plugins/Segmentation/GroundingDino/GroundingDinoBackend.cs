@@ -12,7 +12,7 @@ namespace PluginHost.Plugins.Segmentation.GroundingDino;
 /// <c>TextArea</c> ("car", "red car . person") and gets <c>RectangleLabels</c> boxes for it; without context
 /// (batch pre-annotation) the caption is the <c>RectangleLabels</c>' own labels ("car . person . dog .").
 /// </summary>
-public sealed class GroundingDinoBackend : ILabelStudioBackend, IBackendHealth, IDisposable
+public sealed class GroundingDinoBackend : ILabelStudioBackend, IDisposable
 {
     private readonly SegmentationMetrics _metrics;
     private readonly GroundingDinoDetector? _dino;

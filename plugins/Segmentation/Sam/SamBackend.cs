@@ -14,7 +14,7 @@ namespace PluginHost.Plugins.Segmentation.Sam;
 /// computed once per image and cached, so further clicks only run the decoder. A batch <c>/predict</c> without
 /// context prewarms the cache for its tasks and stores no prediction.
 /// </summary>
-public sealed class SamBackend : ILabelStudioBackend, IBackendHealth, IDisposable
+public sealed class SamBackend : ILabelStudioBackend, IDisposable
 {
     private readonly ILogger<SamBackend> _logger;
     private readonly SamSettings _settings;

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using System.Text.Json;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -69,14 +71,25 @@ public static class Scene
 /// <summary>Builds a backend the way the host will: from DI-style dependencies and a settings section.</summary>
 public static class TestDetector
 {
-    public static DetectorBackend Create(ITaskDataResolver resolver, string modelDirectory, IDictionary<string, string?> settings) =>
-        new(resolver, NullLogger<DetectorBackend>.Instance, new BackendEnvironment
+    public static DetectorBackend Create(ITaskDataResolver resolver, string modelDirectory, IDictionary<string, string?> settings)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
+        return new(resolver, NullLogger<DetectorBackend>.Instance, new BackendEnvironment
         {
             Name = "detector",
-            Settings = new ConfigurationBuilder().AddInMemoryCollection(settings).Build(),
+            Settings = configuration,
             ModelDirectory = modelDirectory,
             SourceDirectory = modelDirectory,
-        });
+        }, BoundSettings(configuration));
+    }
+
+    /// <summary>What the host does with a <c>[BackendSettings]</c> class: bind it from the backend's Settings section.</summary>
+    public static IOptions<DetectorSettings> BoundSettings(IConfiguration configuration)
+    {
+        var services = new ServiceCollection();
+        services.Configure<DetectorSettings>(configuration);
+        return services.BuildServiceProvider().GetRequiredService<IOptions<DetectorSettings>>();
+    }
 
     public static PredictContext Context(string labelConfig, params string[] images) => new()
     {

@@ -31,7 +31,7 @@ public sealed class TempDir : IDisposable
 }
 
 /// <summary>Builds the task-data services exactly as the host does (AddTaskDataAccess), with test options.</summary>
-public sealed class TaskDataServices : IDisposable
+internal sealed class TaskDataServices : IDisposable
 {
     private readonly ServiceProvider _provider;
 

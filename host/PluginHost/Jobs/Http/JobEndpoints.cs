@@ -79,7 +79,7 @@ internal sealed class JobEndpoints(PredictionJobs jobs, BackendEndpoints backend
         var backend = backends.FindSlot(context).Name;
         var id = (string)context.Request.RouteValues["id"]!;
         var prediction = await FindPredictionJobAsync(context);
-        if (prediction is null && training.GetJob(backend, id) is null)
+        if (prediction is null && await training.GetJobAsync(backend, id, context.RequestAborted) is null)
             throw new HttpError(StatusCodes.Status404NotFound, $"Backend '{backend}' has no job '{id}'.", backend);
 
         var response = context.Response;
@@ -97,7 +97,7 @@ internal sealed class JobEndpoints(PredictionJobs jobs, BackendEndpoints backend
                 var seen = prediction?.Version ?? 0;
                 var (json, finished) = prediction is not null
                     ? (JsonSerializer.Serialize(prediction.Snapshot(), JobsJson.Default.PredictionJobInfo), prediction.IsFinished)
-                    : TrainingSnapshot(backend, id);
+                    : await TrainingSnapshotAsync(backend, id, aborted);
                 if (json != last || DateTime.UtcNow - lastWrite > Heartbeat)
                 {
                     await SendAsync(response, finished ? "end" : "progress", json, aborted);
@@ -125,9 +125,9 @@ internal sealed class JobEndpoints(PredictionJobs jobs, BackendEndpoints backend
         }
     }
 
-    private (string Json, bool Finished) TrainingSnapshot(string backend, string id)
+    private async ValueTask<(string Json, bool Finished)> TrainingSnapshotAsync(string backend, string id, CancellationToken cancellationToken)
     {
-        var info = training.GetJob(backend, id);
+        var info = await training.GetJobAsync(backend, id, cancellationToken);
         return info is null
             ? ("{}", true)
             : (JsonSerializer.Serialize(info, HostJson.Info<TrainingJobInfo>()), TrainingJobStates.IsFinished(info.State));

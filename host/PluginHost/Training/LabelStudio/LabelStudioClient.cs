@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using Microsoft.Extensions.Options;
 using PluginHost.Sdk.Data;
 using PluginHost.Sdk.Json;
 using PluginHost.Sdk.Protocol;
@@ -12,10 +13,9 @@ namespace PluginHost.Training.LabelStudio;
 /// The connection comes from <see cref="ILabelStudioConnections"/> (<see cref="LabelStudioPrecedence.ConfiguredPairFirst"/>)
 /// and the requests, tokens included, go through <see cref="ILabelStudioApi"/> (docs/label-studio-access.md).
 /// </summary>
-public sealed class LabelStudioClient(ILabelStudioConnections connections, ILabelStudioApi api, IConfiguration configuration)
+internal sealed class LabelStudioClient(ILabelStudioConnections connections, ILabelStudioApi api, IOptions<HostTrainingSettings> settings)
 {
-    private readonly TimeSpan _timeout = TimeSpan.FromSeconds(
-        (configuration.GetSection(HostTrainingSettings.Section).Get<HostTrainingSettings>() ?? new HostTrainingSettings()).PullTimeoutSeconds);
+    private readonly TimeSpan _timeout = TimeSpan.FromSeconds(settings.Value.PullTimeoutSeconds);
 
     /// <summary>The Label Studio a project's annotations are pulled from, or null when none is known.</summary>
     public LabelStudioConnection? ConnectionFor(ProjectRef project) =>

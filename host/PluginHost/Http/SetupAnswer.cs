@@ -1,0 +1,3 @@
+namespace PluginHost.Http;
+
+public sealed record SetupAnswer(string ModelVersion, string Status = "ok");

@@ -1,0 +1,3 @@
+namespace PluginHost.Http;
+
+public sealed record StatusAnswer(string Status, string? Detail = null);

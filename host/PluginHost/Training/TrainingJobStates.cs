@@ -1,0 +1,12 @@
+namespace PluginHost.Training;
+
+public static class TrainingJobStates
+{
+    public const string Queued = "queued";
+    public const string Running = "running";
+    public const string Succeeded = "succeeded";
+    public const string Failed = "failed";
+    public const string Cancelled = "cancelled";
+
+    public static bool IsFinished(string state) => state is Succeeded or Failed or Cancelled;
+}
