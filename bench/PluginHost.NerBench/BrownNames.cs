@@ -95,6 +95,8 @@ internal static class BrownNames
         yield return ("transition weight 0.5", new NerTrainerOptions { TransitionWeight = 0.5f });
         yield return ("transition weight 1", new NerTrainerOptions { TransitionWeight = 1f });
         yield return ("L2 0.03", new NerTrainerOptions { L2Regularization = 0.03f });
+        yield return ("BIO", new NerTrainerOptions { Scheme = PluginHost.Plugins.Ner.Tagging.TagScheme.Bio });
+        yield return ("no hidden entity words", new NerTrainerOptions { HiddenEntityWordRate = 0 });
     }
 
     /// <summary>Wall time of the trainer's stages, from its progress reports (0.2 = featurised, 0.95 = fitted).</summary>
