@@ -25,7 +25,9 @@ CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 if (args.Contains("--brown"))
 {
     // Real text: names in the hand-tagged Brown Corpus, held-out documents.
-    await PluginHost.NerBench.BrownNames.RunAsync(1500, 2000);
+    var errors = args.SkipWhile(a => a != "--errors").Skip(1).Select(int.Parse).FirstOrDefault();
+    var sizes = args.SkipWhile(a => a != "--sizes").Skip(1).Take(1).SelectMany(a => a.Split(',')).Select(int.Parse).ToList();
+    await PluginHost.NerBench.BrownNames.RunAsync(1500, 2000, errors, args.Contains("--compare"), sizes);
     return;
 }
 var arguments = Args.Parse(args);
@@ -176,7 +178,7 @@ try
     Console.WriteLine();
 
     Console.WriteLine("## Scoring path: one Transform over the batch vs a PredictionEngine per token (single thread)");
-    var featureRows = test.Select(t => TokenFeaturizer.Featurize(t.Text, Tokenizer.Tokenize(t.Text))).ToArray();
+    var featureRows = test.Select(t => TokenFeaturizer.Featurize(t.Text, Tokenizer.Tokenize(t.Text), loaded!.Lexicon)).ToArray();
     loaded!.Score(featureRows, CancellationToken.None);
     stopwatch.Restart();
     var transformRuns = 0;
@@ -216,7 +218,7 @@ static EntityScores Evaluate(NerModel model, IReadOnlyList<AnnotatedText> test, 
 static NerModelMetadata CopyWithWeight(NerModelMetadata m, float weight) => new()
 {
     FeatureVersion = m.FeatureVersion, Labels = m.Labels, Scheme = m.Scheme, Trainer = m.Trainer, TransitionWeight = weight,
-    StartLog = m.StartLog, TransitionLog = m.TransitionLog, TrainedAt = m.TrainedAt, TrainingSeconds = m.TrainingSeconds, Stats = m.Stats,
+    StartLog = m.StartLog, TransitionLog = m.TransitionLog, Lexicon = m.Lexicon, TrainedAt = m.TrainedAt, TrainingSeconds = m.TrainingSeconds, Stats = m.Stats,
 };
 
 static void Row(params string[] cells) => Console.WriteLine("| " + string.Join(" | ", cells.Select((c, i) => i == 0 ? c.PadRight(40) : c.PadLeft(9))) + " |");

@@ -26,10 +26,13 @@ public sealed class HttpBench : IAsyncDisposable
     private readonly HttpClient _client;
     private readonly string _route;
 
-    private HttpBench(WebApplication app, Uri baseAddress, string route)
+    private readonly string[] _temporaryFolders;
+
+    private HttpBench(WebApplication app, Uri baseAddress, string route, params string[] temporaryFolders)
     {
         _app = app;
         _route = route;
+        _temporaryFolders = temporaryFolders;
         _client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 256, PooledConnectionLifetime = TimeSpan.FromMinutes(10) })
         {
             BaseAddress = baseAddress,
@@ -61,7 +64,7 @@ public sealed class HttpBench : IAsyncDisposable
         var app = PluginHostApp.Create([], configuration);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new HttpBench(app, new Uri(address + "/"), route);
+        return new HttpBench(app, new Uri(address + "/"), route, plugins, models);
     }
 
     /// <summary>Trains through /train and returns the job's duration and model_version.</summary>
@@ -74,18 +77,26 @@ public sealed class HttpBench : IAsyncDisposable
         return (info["duration_seconds"]!.GetValue<double>(), info["model_version"]!.GetValue<string>());
     }
 
-    /// <summary>START_TRAINING on the annotations already stored: wall time from the webhook's POST until the job
-    /// reports the new version serving (train, save, load, warm-up, swap), and the job's own duration.</summary>
-    public async Task<(double Seconds, double JobSeconds, string ModelVersion)> RetrainAsync()
+    /// <summary>START_TRAINING on the annotations already stored, measured as Label Studio would see it: wall time from
+    /// the webhook's POST until a one-task <c>/predict</c>, sent every 5 ms, answers with a <c>model_version</c> other
+    /// than <paramref name="servingVersion"/> (train, save, load, warm-up, swap); also the job's own duration.</summary>
+    public async Task<(double Seconds, double JobSeconds, string ModelVersion)> RetrainAsync(string servingVersion)
     {
+        var probe = PredictBody(["Subject: is the new model serving yet?"]);
         var started = Stopwatch.GetTimestamp();
         var body = Encoding.UTF8.GetBytes(
             """{"action":"START_TRAINING","project":{"id":6,"label_config":""" + JsonSerializer.Serialize(LabelConfig) + "}}");
         var answer = await PostAsync($"{_route}/webhook", body);
-        var info = await WaitAsync(answer["job"]!.GetValue<string>(), TimeSpan.FromMilliseconds(5));
+        string version;
+        while ((version = (await PostAsync($"{_route}/predict", probe))["results"]![0]!["model_version"]!.GetValue<string>()) == servingVersion)
+        {
+            if (Stopwatch.GetElapsedTime(started) > TimeSpan.FromMinutes(5)) throw new TimeoutException($"{servingVersion} still serving after 5 minutes");
+            await Task.Delay(5);
+        }
         var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+        var info = await WaitAsync(answer["job"]!.GetValue<string>(), TimeSpan.FromMilliseconds(5));
         if (info["state"]!.GetValue<string>() != "succeeded") throw new InvalidOperationException($"Training failed: {info.ToJsonString()}");
-        return (seconds, info["duration_seconds"]!.GetValue<double>(), info["model_version"]!.GetValue<string>());
+        return (seconds, info["duration_seconds"]!.GetValue<double>(), version);
     }
 
     /// <summary>What <c>/versions</c> reports for the active version: held-out count, metrics and the loss curve's ends.</summary>
@@ -259,6 +270,9 @@ public sealed class HttpBench : IAsyncDisposable
         _client.Dispose();
         await _app.StopAsync();
         await _app.DisposeAsync();
+        // The plugin copy (~100 MB for embeddingclassifier) and the model store: /tmp is shared and has filled up before.
+        foreach (var folder in _temporaryFolders)
+            if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
     }
 }
 

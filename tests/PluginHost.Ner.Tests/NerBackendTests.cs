@@ -193,6 +193,39 @@ public class NerBackendTests(TrainedModelFixture fixture) : IClassFixture<Traine
     }
 
     [Fact]
+    public async Task A_model_saved_with_other_features_asks_for_a_retrain()
+    {
+        var directory = System.IO.Directory.CreateTempSubdirectory("ner-old-").FullName;
+        try
+        {
+            foreach (var file in System.IO.Directory.GetFiles(fixture.Directory)) File.Copy(file, Path.Combine(directory, Path.GetFileName(file)));
+            var metadata = Path.Combine(directory, NerModel.MetadataFile);
+            var json = File.ReadAllText(metadata);
+            var current = $"\"feature_version\": {Plugins.Ner.Features.TokenFeaturizer.Version}";
+            Assert.Contains(current, json);
+            File.WriteAllText(metadata, json.Replace(current, "\"feature_version\": 1"));
+
+            var error = await Assert.ThrowsAsync<InvalidDataException>(() => fixture.Backend.LoadAsync(LabelStudio.Load(directory), CancellationToken.None).AsTask());
+            Assert.Contains("feature version 1", error.Message);
+            Assert.Contains("retrain", error.Message);
+        }
+        finally
+        {
+            System.IO.Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void The_saved_model_carries_the_lexicon_of_its_training_texts()
+    {
+        var names = fixture.Train.SelectMany(t => t.Spans.Select(s => t.Text[s.Start..s.End])).Where(n => !n.Contains(' ')).ToList();
+        Assert.NotEmpty(names);
+        Assert.True(fixture.Model.Lexicon.Count > 100, $"only {fixture.Model.Lexicon.Count} words");
+        foreach (var name in names.Take(20))
+            Assert.True(fixture.Model.Lexicon[name.ToLowerInvariant()].InEntity > 0, $"'{name}' is not counted as an entity word");
+    }
+
+    [Fact]
     public async Task Bilou_with_sdca_trains_through_extra_params_and_decodes_valid_entities()
     {
         var backend = new NerBackend();

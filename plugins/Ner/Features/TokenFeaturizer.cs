@@ -7,13 +7,15 @@ namespace PluginHost.Plugins.Ner.Features;
 /// Describes each token by sparse string features; ML.NET turns them into a bag vector with a dictionary learned at
 /// training time (unseen features simply contribute nothing). Window features let a per-token classifier use context.
 /// Bump <see cref="Version"/> whenever the features change: a saved model records the version it was trained with.
+/// Version 2 added the <see cref="WordLexicon"/> features (capitalisation away from sentence starts, a gazetteer
+/// learned from the annotations, both also for the neighbours) and the capitalised-run features.
 /// </summary>
 public static class TokenFeaturizer
 {
-    public const int Version = 1;
+    public const int Version = 2;
 
-    private static readonly string[] PrefixNames = ["p1=", "p2=", "p3="];
-    private static readonly string[] SuffixNames = ["s1=", "s2=", "s3="];
+    private static readonly string[] PrefixNames = ["p1=", "p2=", "p3=", "p4="];
+    private static readonly string[] SuffixNames = ["s1=", "s2=", "s3=", "s4="];
     private static readonly int[] Offsets = [-2, -1, 1, 2];
     private static readonly string[] WordAtOffset = ["lw-2=", "lw-1=", "lw+1=", "lw+2="];
     private static readonly string[] ShapeAtOffset = ["ssh-2=", "ssh-1=", "ssh+1=", "ssh+2="];
@@ -21,18 +23,26 @@ public static class TokenFeaturizer
     private const string Before = "<s>";
     private const string After = "</s>";
 
-    public static string[][] Featurize(string text, IReadOnlyList<Token> tokens)
+    /// <summary>Features of every token. <paramref name="hidden"/> (training only) marks tokens whose lexicon entry is
+    /// left out, as if the word had never been seen.</summary>
+    public static string[][] Featurize(string text, IReadOnlyList<Token> tokens, WordLexicon lexicon, IReadOnlyList<bool>? hidden = null)
     {
         var n = tokens.Count;
         var lower = new string[n];
         var shapes = new string[n];
         var shortShapes = new string[n];
+        var evidence = new string[n];
+        var sentenceStarts = new bool[n];
         for (var i = 0; i < n; i++)
         {
             lower[i] = tokens[i].Text.ToLowerInvariant();
             shapes[i] = Shape(tokens[i].Text, collapse: false);
             shortShapes[i] = Shape(tokens[i].Text, collapse: true);
+            sentenceStarts[i] = IsSentenceStart(text, tokens, i);
+            var stats = hidden is not null && hidden[i] ? default : lexicon[lower[i]];
+            evidence[i] = (IsCapitalised(tokens[i].Text) ? "C" : "c") + stats.CaseEvidence + "|" + stats.EntityEvidence;
         }
+        var runs = CapitalisedRuns.Positions(tokens);
         var rows = new string[n][];
         var features = new List<string>(40);
         for (var i = 0; i < n; i++)
@@ -45,15 +55,23 @@ public static class TokenFeaturizer
             features.Add("lw=" + lw);
             features.Add("sh=" + shapes[i]);
             features.Add("ssh=" + shortShapes[i]);
-            for (var k = 1; k <= 3 && k <= lw.Length; k++)
+            for (var k = 1; k <= PrefixNames.Length && k <= lw.Length; k++)
             {
                 features.Add(string.Concat(PrefixNames[k - 1], lw.AsSpan(0, k)));
                 features.Add(string.Concat(SuffixNames[k - 1], lw.AsSpan(lw.Length - k)));
             }
             features.Add("len=" + LengthBucket(word.Length));
-            var sentenceStart = IsSentenceStart(text, tokens, i);
+            var sentenceStart = sentenceStarts[i];
             if (sentenceStart) features.Add("bos|ssh=" + shortShapes[i]);
             if (i == n - 1) features.Add("eos");
+
+            // What the training texts say about this word and its neighbours (capitalised? case / entity evidence).
+            var position = sentenceStart ? "|bos" : "";
+            features.Add("ev=" + evidence[i] + position);
+            features.Add("ev-1=" + (i > 0 ? evidence[i - 1] : Before));
+            features.Add("ev+1=" + (i < n - 1 ? evidence[i + 1] : After));
+            features.Add("ev-1|ev|ev+1=" + (i > 0 ? evidence[i - 1] : Before) + "/" + evidence[i] + "/" + (i < n - 1 ? evidence[i + 1] : After));
+            if (runs[i] is { } run) features.Add("run=" + run + position);
 
             string LowerAt(int j) => j < 0 ? Before : j >= n ? After : lower[j];
             string ShapeAt(int j) => j < 0 ? Before : j >= n ? After : shortShapes[j];
@@ -96,8 +114,10 @@ public static class TokenFeaturizer
         _ => "7+",
     };
 
+    private static bool IsCapitalised(string word) => word.Length > 0 && char.IsUpper(word[0]);
+
     /// <summary>First token, or the token after a sentence end or a line break: capitals there say little.</summary>
-    private static bool IsSentenceStart(string text, IReadOnlyList<Token> tokens, int i)
+    internal static bool IsSentenceStart(string text, IReadOnlyList<Token> tokens, int i)
     {
         if (i == 0) return true;
         var previous = tokens[i - 1];

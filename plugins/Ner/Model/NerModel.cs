@@ -47,7 +47,11 @@ public sealed class NerModel
         if (metadata.StartLog.Length != Tags.Count || metadata.TransitionLog.Length != Tags.Count * Tags.Count)
             throw new InvalidDataException($"NER model metadata has transitions for a different tag count than its {Tags.Count} tags.");
         _decoder = new ViterbiDecoder(Tags, new TransitionTable(metadata.StartLog, metadata.TransitionLog), metadata.TransitionWeight);
+        Lexicon = WordLexicon.FromLines(metadata.Lexicon);
     }
+
+    /// <summary>The word statistics of the training texts that the features look up.</summary>
+    public WordLexicon Lexicon { get; }
 
     public NerModelMetadata Metadata { get; }
 
@@ -81,7 +85,7 @@ public sealed class NerModel
             chunkTokens += tokens[i].Count;
             if (chunkTokens < ChunkTokens && i < texts.Count - 1) continue;
             var features = new string[i + 1 - chunkStart][][];
-            for (var j = chunkStart; j <= i; j++) features[j - chunkStart] = TokenFeaturizer.Featurize(texts[j] ?? "", tokens[j]);
+            for (var j = chunkStart; j <= i; j++) features[j - chunkStart] = TokenFeaturizer.Featurize(texts[j] ?? "", tokens[j], Lexicon);
             var logProbabilities = Score(features, cancellationToken);
             for (var j = chunkStart; j <= i; j++)
             {

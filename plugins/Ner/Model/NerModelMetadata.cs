@@ -27,6 +27,9 @@ public sealed class NerModelMetadata
 
     public required float[] TransitionLog { get; init; }
 
+    /// <summary>The <see cref="Features.WordLexicon"/> learned from the training texts, one "word lower capital entity total" line per word.</summary>
+    public IReadOnlyList<string> Lexicon { get; init; } = [];
+
     public DateTimeOffset TrainedAt { get; init; }
 
     public double TrainingSeconds { get; init; }

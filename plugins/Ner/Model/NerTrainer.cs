@@ -34,6 +34,16 @@ public sealed class NerTrainerOptions
     /// default 1 at every training size) and SDCA's own automatic choice.</summary>
     public float? L2Regularization { get; init; }
 
+    /// <summary>L-BFGS stops when the loss improves by less than this (relative); null = ML.NET's default 1e-7.</summary>
+    public float? OptimizationTolerance { get; init; }
+
+    /// <summary>
+    /// Share of the training tokens inside an entity whose lexicon entry is hidden, as if the word had never been seen.
+    /// Names are an open class: without this the tagger learned to trust the lexicon and missed names it had never
+    /// seen (synthetic corpus, where every test name is new: F1 0.778 without, ~0.89 with 0.15; Brown ±0.005).
+    /// </summary>
+    public double HiddenEntityWordRate { get; init; } = 0.15;
+
     public int Seed { get; init; } = 1;
 
     /// <summary>Replaces the classifier (the benchmark plugs LightGBM in here); it must read "Label" and "FeatureBag".</summary>
@@ -65,13 +75,17 @@ public static class NerTrainer
         progress?.Report(0.1);
 
         var rows = new List<TaggedToken>(builder.Stats.Tokens);
-        foreach (var sequence in sequences)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            var features = TokenFeaturizer.Featurize(sequence.Text, sequence.Tokens);
-            for (var t = 0; t < features.Length; t++)
-                rows.Add(new TaggedToken { Features = features[t], Label = (uint)sequence.Tags[t] });
-        }
+        var lexicon = WordLexicon.Build(sequences.Select(LexiconInput));
+        var hiding = new Random(options.Seed);
+        foreach (var (fold, foldLexicon) in FoldLexicons(sequences, lexicon))
+            foreach (var sequence in fold)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var features = TokenFeaturizer.Featurize(sequence.Text, sequence.Tokens, foldLexicon,
+                    HiddenEntityWords(sequence, options.HiddenEntityWordRate, hiding));
+                for (var t = 0; t < features.Length; t++)
+                    rows.Add(new TaggedToken { Features = features[t], Label = (uint)sequence.Tags[t] });
+            }
         var ml = new MLContext(options.Seed);
         // A cancelled job (DELETE /jobs/<id>, timeout, shutdown) stops Fit mid-optimisation instead of after it.
         using var cancelFit = MlCancellation.Register(ml, cancellationToken);
@@ -83,6 +97,9 @@ public static class NerTrainer
         cancellationToken.ThrowIfCancellationRequested();
         var pipeline = ml.Transforms.Categorical
             .OneHotEncoding("FeatureBag", nameof(TaggedToken.Features), OneHotEncodingEstimator.OutputKind.Bag)
+            // The optimiser passes over the data many times: cache the sparse vectors instead of mapping every feature
+            // string through the dictionary again on each pass.
+            .AppendCacheCheckpoint(ml)
             .Append(Classifier(ml, options));
         var transformer = pipeline.Fit(data);
         cancellationToken.ThrowIfCancellationRequested();
@@ -92,6 +109,7 @@ public static class NerTrainer
         var metadata = new NerModelMetadata
         {
             FeatureVersion = TokenFeaturizer.Version,
+            Lexicon = lexicon.ToLines(),
             Labels = labels.ToArray(),
             Scheme = options.Scheme,
             Trainer = options.CustomClassifierName ?? options.Classifier.ToString(),
@@ -104,6 +122,28 @@ public static class NerTrainer
         };
         return (new NerModel(ml, transformer, metadata), data.Schema);
     }
+
+    /// <summary>Folds of the training texts with the lexicon of all *other* folds. A text's features never count its own
+    /// words, so the training rows look like unseen text (where a name is often in no lexicon) and the classifier does
+    /// not learn to trust the gazetteer blindly. Folds are contiguous blocks, as tasks of one document often are.</summary>
+    internal static IEnumerable<(IReadOnlyList<TrainingSequence> Fold, WordLexicon Lexicon)> FoldLexicons(IReadOnlyList<TrainingSequence> sequences, WordLexicon all)
+    {
+        var folds = Math.Min(LexiconFolds, sequences.Count);
+        for (var f = 0; f < folds; f++)
+        {
+            var fold = sequences.Skip(sequences.Count * f / folds).Take(sequences.Count * (f + 1) / folds - sequences.Count * f / folds).ToList();
+            yield return (fold, all.Without(WordLexicon.Build(fold.Select(LexiconInput))));
+        }
+    }
+
+    internal const int LexiconFolds = 5;
+
+    /// <summary>Tokens inside an entity whose lexicon entry is hidden, each with probability <paramref name="rate"/>.</summary>
+    internal static bool[] HiddenEntityWords(TrainingSequence sequence, double rate, Random random) =>
+        sequence.Tags.Select(tag => tag != TagSet.Outside && random.NextDouble() < rate).ToArray();
+
+    private static (string, IReadOnlyList<Text.Token>, IReadOnlyList<bool>) LexiconInput(TrainingSequence s) =>
+        (s.Text, s.Tokens, s.Tags.Select(t => t != TagSet.Outside).ToArray());
 
     private static IEstimator<ITransformer> Classifier(MLContext ml, NerTrainerOptions options)
     {
@@ -125,6 +165,7 @@ public static class NerTrainer
                     FeatureColumnName = "FeatureBag",
                     L2Regularization = options.L2Regularization ?? 0.1f,
                     L1Regularization = 0,
+                    OptimizationTolerance = options.OptimizationTolerance ?? 1e-7f,
                     NumberOfThreads = 1,
                 }),
         };
