@@ -54,12 +54,12 @@ public sealed class HostSettings
     /// <c>Backends:&lt;name&gt;:StrictPredictions</c>). Off: invalid regions are dropped and named in <c>warnings</c>.</summary>
     public bool StrictPredictions { get; set; }
 
-    /// <summary>Predict calls one backend runs at once (its bulkhead); null: twice the core count. A call that timed out
+    /// <summary>Predict calls one backend runs at once (its bulkhead); null: four per core. A call that timed out
     /// keeps its slot until the backend really returns. Per backend: <c>Backends:&lt;name&gt;:MaxConcurrentPredicts</c>.</summary>
     public int? MaxConcurrentPredicts { get; set; }
 
     /// <summary>Predict calls that may wait for one of a backend's slots; past it the backend answers 503 with
-    /// <c>Retry-After</c> at once. Null: four times <see cref="MaxConcurrentPredicts"/>. Per backend:
+    /// <c>Retry-After</c> at once. Null: twice <see cref="MaxConcurrentPredicts"/>. Per backend:
     /// <c>Backends:&lt;name&gt;:MaxQueuedPredicts</c>.</summary>
     public int? MaxQueuedPredicts { get; set; }
 
