@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using PluginHost.Backends;
+using PluginHost.Cluster;
 using PluginHost.Configuration;
 using PluginHost.Data;
 using PluginHost.Http;
@@ -45,6 +46,7 @@ public static class PluginHostApp
             kestrel.Listen(System.Net.IPAddress.Parse(settings.Host), settings.Port);
         });
         AddPluginHost(builder.Services);
+        builder.Services.AddClusterMode(builder.Configuration);
         builder.Services.AddTaskDataForBackends(builder.Configuration);
         builder.Services.AddPredictionJobs();
         builder.Services.AddApiDocs();

@@ -42,7 +42,7 @@ internal static class DrawnBoxes
     }
 
     /// <summary>A box of a plain <c>&lt;Rectangle&gt;</c> control (type <c>rectangle</c>, no labels).</summary>
-    public static Region PlainRectangle(string fromName, string toName, ImageSize image, PercentBox box, double score, double rotation = 0) => new()
+    public static Region PlainRectangle(string fromName, string toName, ImageSize image, (double X, double Y, double Width, double Height) box, double score, double rotation = 0) => new()
     {
         Id = Regions.NewId(),
         FromName = fromName,

@@ -45,7 +45,7 @@ internal abstract class ControlPlan
     public abstract IEnumerable<Region> ToRegions(YoloOutputs output, int image, LetterboxGeometry geometry, DetectorSettings settings);
 
     /// <summary>An input-pixel box mapped to percent of the original image, clipped to it; null when nothing is left.</summary>
-    protected static PercentBox? ToPercent(in Detection d, LetterboxGeometry geometry, ImageSize image)
+    protected static (double X, double Y, double Width, double Height)? ToPercent(in Detection d, LetterboxGeometry geometry, ImageSize image)
     {
         var (x1, y1, x2, y2) = (geometry.ToOriginalX(d.X1), geometry.ToOriginalY(d.Y1), geometry.ToOriginalX(d.X2), geometry.ToOriginalY(d.Y2));
         if (!double.IsFinite(x1) || !double.IsFinite(y1) || !double.IsFinite(x2) || !double.IsFinite(y2)) return null;

@@ -156,7 +156,7 @@ public sealed class PaddleOcrBackend : ILabelStudioBackend, IDisposable
         var (p0, p1) = (quad.Corners[0], quad.Corners[1]);
         var rotation = Math.Atan2(p1.Y - p0.Y, p1.X - p0.X) * 180 / Math.PI;
         rotation = Math.Abs(rotation) < 0.01 ? 0 : (rotation + 360) % 360;
-        var box = new PercentBox(Math.Clamp(p0.X * 100.0 / size.Width, 0, 100), Math.Clamp(p0.Y * 100.0 / size.Height, 0, 100),
+        (double X, double Y, double Width, double Height) box = (Math.Clamp(p0.X * 100.0 / size.Width, 0, 100), Math.Clamp(p0.Y * 100.0 / size.Height, 0, 100),
             Math.Min(100, w * 100.0 / size.Width), Math.Min(100, h * 100.0 / size.Height));
         if (rotation == 0) box = box with { Width = Math.Min(box.Width, 100 - box.X), Height = Math.Min(box.Height, 100 - box.Y) };
         return target.Label is { } label

@@ -109,7 +109,7 @@ public class RegionBuilderTests
     {
         var box = new ImageSize(640, 480).ToPercent(64, 48, 320, 240);
 
-        Assert.Equal(new PercentBox(10, 10, 50, 50), box);
+        Assert.Equal((10.0, 10.0, 50.0, 50.0), box);
     }
 
     [Fact]

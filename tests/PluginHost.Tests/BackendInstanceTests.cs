@@ -18,6 +18,8 @@ public sealed class BackendInstanceTests
             ["Backends:reviews:Settings:Label"] = "review-rater",
             ["Backends:broken:Plugin"] = Route,
             ["Backends:broken:Settings:FailOnStart"] = "true",
+            ["Backends:blank:Plugin"] = Route,
+            ["Backends:blank:Settings:Label"] = " ",
             ["Backends:wrongtype:Plugin"] = Route,
             ["Backends:wrongtype:Type"] = "NoSuchBackend",
             ["Backends:ghost:Plugin"] = "not-there",
@@ -42,6 +44,10 @@ public sealed class BackendInstanceTests
         var (brokenStatus, broken) = await host.PostAsync("/broken/predict", PredictBody());
         Assert.Equal(503, brokenStatus);
         Assert.Contains("refuses to start", (string?)broken["detail"]);
+        // The plugin's own IValidateOptions<T> class is registered with its settings.
+        var (blankStatus, blank) = await host.PostAsync("/blank/predict", PredictBody());
+        Assert.Equal(503, blankStatus);
+        Assert.Contains("Label must not be blank", (string?)blank["detail"]);
         var (wrongTypeStatus, wrongType) = await host.PostAsync("/wrongtype/predict", PredictBody());
         Assert.Equal(503, wrongTypeStatus);
         Assert.Contains("No backend type 'NoSuchBackend'", (string?)wrongType["detail"]);

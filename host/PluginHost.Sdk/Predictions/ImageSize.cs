@@ -27,7 +27,7 @@ public readonly record struct ImageSize
     /// Converts a pixel box (left, top, width, height) to percentages of this image, clipping it to the image first:
     /// detectors often return boxes a few pixels outside.
     /// </summary>
-    public PercentBox ToPercent(double left, double top, double width, double height)
+    public (double X, double Y, double Width, double Height) ToPercent(double left, double top, double width, double height)
     {
         foreach (var (name, value) in new[] { ("left", left), ("top", top), ("width", width), ("height", height) })
             if (!double.IsFinite(value)) throw new ArgumentException($"The pixel box {name} must be a finite number, not {value}.");
@@ -36,11 +36,11 @@ public readonly record struct ImageSize
         var y0 = Math.Clamp(top, 0, Height);
         var x1 = Math.Clamp(left + width, 0, Width);
         var y1 = Math.Clamp(top + height, 0, Height);
-        return new PercentBox(x0 * 100.0 / Width, y0 * 100.0 / Height, (x1 - x0) * 100.0 / Width, (y1 - y0) * 100.0 / Height);
+        return (x0 * 100.0 / Width, y0 * 100.0 / Height, (x1 - x0) * 100.0 / Width, (y1 - y0) * 100.0 / Height);
     }
 
     /// <summary>Converts pixel corners (x1, y1, x2, y2), the usual detector output, to a percent box.</summary>
-    public PercentBox CornersToPercent(double x1, double y1, double x2, double y2) =>
+    public (double X, double Y, double Width, double Height) CornersToPercent(double x1, double y1, double x2, double y2) =>
         ToPercent(Math.Min(x1, x2), Math.Min(y1, y2), Math.Abs(x2 - x1), Math.Abs(y2 - y1));
 
     /// <summary>Converts a pixel point to percentages of this image (not clipped).</summary>

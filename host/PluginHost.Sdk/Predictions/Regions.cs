@@ -20,15 +20,8 @@ public static class Regions
         RegionGuard.Names(type, fromName, toName);
         if (start < 0 || end < start)
             throw new ArgumentException($"A {type} span needs 0 <= start <= end, not start={start}, end={end}.", nameof(start));
-        return new Region
-        {
-            Id = RegionGuard.Id(type, id),
-            FromName = fromName,
-            ToName = toName,
-            Type = type,
-            Score = RegionGuard.Score(type, score),
-            Value = new RegionValue { Start = start, End = end, Text = text, LabelsKey = type, Labels = RegionGuard.Labels(type, labels) },
-        };
+        return Simple(type, fromName, toName, score, id,
+            new RegionValue { Start = start, End = end, Text = text, LabelsKey = type, Labels = RegionGuard.Labels(type, labels) });
     }
 
     /// <summary>
@@ -74,15 +67,7 @@ public static class Regions
     {
         const string type = "choices";
         RegionGuard.Names(type, fromName, toName);
-        return new Region
-        {
-            Id = RegionGuard.Id(type, id),
-            FromName = fromName,
-            ToName = toName,
-            Type = type,
-            Score = RegionGuard.Score(type, score),
-            Value = new RegionValue { Choices = RegionGuard.Labels(type, choices, nameof(choices)) },
-        };
+        return Simple(type, fromName, toName, score, id, new RegionValue { Choices = RegionGuard.Labels(type, choices, nameof(choices)) });
     }
 
     /// <summary>A <c>Taxonomy</c> answer: each path runs from a root to the selected node, e.g. <c>[["Animal","Cat"]]</c>.</summary>
@@ -210,7 +195,7 @@ public static class Regions
     // ---- Image ------------------------------------------------------------------------------------------------
 
     /// <summary>A <c>RectangleLabels</c> box in percent of the image (see <see cref="ImageSize.ToPercent"/> for pixels).</summary>
-    public static Region Rectangle(string fromName, string toName, ImageSize image, PercentBox box, IReadOnlyList<string> labels,
+    public static Region Rectangle(string fromName, string toName, ImageSize image, (double X, double Y, double Width, double Height) box, IReadOnlyList<string> labels,
         double rotation = 0, double? score = null, string? id = null)
     {
         const string type = "rectanglelabels";
@@ -236,7 +221,7 @@ public static class Regions
     /// <summary>A <c>RectangleLabels</c> box from its top-left corner, width and height in percent.</summary>
     public static Region Rectangle(string fromName, string toName, ImageSize image, double x, double y, double width, double height,
         IReadOnlyList<string> labels, double rotation = 0, double? score = null, string? id = null) =>
-        Rectangle(fromName, toName, image, new PercentBox(x, y, width, height), labels, rotation, score, id);
+        Rectangle(fromName, toName, image, (x, y, width, height), labels, rotation, score, id);
 
     /// <summary>A <c>PolygonLabels</c> polygon: at least three points in percent of the image.</summary>
     public static Region Polygon(string fromName, string toName, ImageSize image, IReadOnlyList<(double X, double Y)> points,
@@ -447,13 +432,18 @@ public static class Regions
 
     // ---- Helpers ----------------------------------------------------------------------------------------------
 
-    private static Region Simple(string type, string fromName, string toName, double? score, string? id, RegionValue value) => new()
+    /// <summary>Every builder's region: a checked id and score; image regions also carry the original image size.</summary>
+    private static Region Simple(string type, string fromName, string toName, double? score, string? id, RegionValue value,
+        ImageSize? image = null) => new()
     {
         Id = RegionGuard.Id(type, id),
         FromName = fromName,
         ToName = toName,
         Type = type,
         Score = RegionGuard.Score(type, score),
+        OriginalWidth = image?.Width,
+        OriginalHeight = image?.Height,
+        ImageRotation = image?.Rotation,
         Value = value,
     };
 
@@ -461,18 +451,7 @@ public static class Regions
     {
         if (image.Width <= 0 || image.Height <= 0)
             throw new ArgumentException($"A {type} region needs the original image size; got {image.Width}x{image.Height}.", nameof(image));
-        return new Region
-        {
-            Id = RegionGuard.Id(type, id),
-            FromName = fromName,
-            ToName = toName,
-            Type = type,
-            Score = RegionGuard.Score(type, score),
-            OriginalWidth = image.Width,
-            OriginalHeight = image.Height,
-            ImageRotation = image.Rotation,
-            Value = value,
-        };
+        return Simple(type, fromName, toName, score, id, value, image);
     }
 
     private static Region With(Region r, string parentId) => new()
@@ -488,19 +467,12 @@ public static class Regions
     }
 
     private static Region OffsetSpan(string type, string fromName, string toName, string start, int startOffset, string end, int endOffset,
-        string text, IReadOnlyList<string> labels, double? score, string? id) => new()
-    {
-        Id = RegionGuard.Id(type, id),
-        FromName = fromName,
-        ToName = toName,
-        Type = type,
-        Score = RegionGuard.Score(type, score),
-        Value = new RegionValue
+        string text, IReadOnlyList<string> labels, double? score, string? id) =>
+        Simple(type, fromName, toName, score, id, new RegionValue
         {
             StartOffsetPath = start, EndOffsetPath = end, StartOffset = startOffset, EndOffset = endOffset, Text = text,
             LabelsKey = type, Labels = RegionGuard.Labels(type, labels),
-        },
-    };
+        });
 
     private static IReadOnlyList<string> Texts(string type, IReadOnlyList<string> text)
     {

@@ -1,4 +1,5 @@
 using System.Reflection;
+using Microsoft.Extensions.Options;
 using PluginHost.Configuration;
 using PluginHost.Sdk.Backends;
 using PluginHost.Sdk.Training;
@@ -43,8 +44,11 @@ public sealed class BackendActivator(
         foreach (var optionsType in exportedTypes.Where(t => t.GetCustomAttribute<BackendSettingsAttribute>() is not null))
             ConfigureOptions(services, optionsType, definition.Settings);
 
-        foreach (var startupType in exportedTypes.Where(t => typeof(IPluginStartup).IsAssignableFrom(t) && t is { IsAbstract: false, IsInterface: false }))
-            ((IPluginStartup)Activator.CreateInstance(startupType)!).ConfigureServices(services, definition.Settings);
+        // A plugin adjusts its settings the standard way: its IConfigureOptions<T> / IPostConfigureOptions<T> /
+        // IValidateOptions<T> classes are registered (e.g. Python SDK environment names onto a settings class).
+        foreach (var type in exportedTypes.Where(t => t is { IsAbstract: false, IsInterface: false }))
+            foreach (var contract in type.GetInterfaces().Where(IsOptionsSetup))
+                services.AddSingleton(contract, type);
         var backendType = ChooseBackendType(definition, exportedTypes);
         services.AddSingleton(backendType);
         var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = false, ValidateScopes = false });
@@ -71,6 +75,10 @@ public sealed class BackendActivator(
             if (unload is not null) await unload().ConfigureAwait(false);
         }, models);
     }
+
+    private static bool IsOptionsSetup(Type contract) =>
+        contract.IsGenericType && contract.GetGenericTypeDefinition() is var open &&
+        (open == typeof(IConfigureOptions<>) || open == typeof(IPostConfigureOptions<>) || open == typeof(IValidateOptions<>));
 
     private static Type ChooseBackendType(BackendDefinition definition, IReadOnlyList<Type> types)
     {

@@ -23,6 +23,7 @@ public static class EnvironmentAliases
         ("LABEL_STUDIO_HOST", nameof(HostSettings.LabelStudioUrl)),
         ("LABEL_STUDIO_API_KEY", nameof(HostSettings.LabelStudioApiKey)),
         ("LABEL_STUDIO_ACCESS_TOKEN", nameof(HostSettings.LabelStudioApiKey)),
+        ("REDIS_URL", nameof(HostSettings.RedisUrl)),
     ];
 
     /// <summary>The configuration entries the environment sets, later aliases losing to earlier ones.</summary>
@@ -34,6 +35,11 @@ public static class EnvironmentAliases
             var value = getEnvironmentVariable(env);
             if (string.IsNullOrEmpty(value) || !seen.Add(key)) continue;
             yield return new($"{HostSettings.Section}:{key}", value);
+        }
+        if (string.IsNullOrEmpty(getEnvironmentVariable("REDIS_URL")) && getEnvironmentVariable("REDIS_HOST") is { Length: > 0 } redisHost)
+        {
+            var redisPort = getEnvironmentVariable("REDIS_PORT") is { Length: > 0 } port ? port : "6379";
+            yield return new($"{HostSettings.Section}:{nameof(HostSettings.RedisUrl)}", $"{redisHost}:{redisPort}");
         }
         if (getEnvironmentVariable("LOG_LEVEL") is { Length: > 0 } level)
             yield return new("Logging:LogLevel:Default", NormalizeLogLevel(level));

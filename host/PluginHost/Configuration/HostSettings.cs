@@ -79,5 +79,9 @@ public sealed class HostSettings
 
     public string LabelStudioApiKey { get; set; } = "";
 
+    /// <summary><c>REDIS_URL</c> (or the Python SDK's <c>REDIS_HOST</c>/<c>REDIS_PORT</c>): set, the host runs in cluster mode
+    /// with its replicas sharing state through Redis (docs/cluster.md); empty, embedded mode.</summary>
+    public string RedisUrl { get; set; } = "";
+
     public bool BasicAuthEnabled => BasicAuthUser.Length > 0 && BasicAuthPass.Length > 0;
 }

@@ -1,15 +1,18 @@
+using PluginHost.Training;
+
 namespace PluginHost.Jobs;
 
+/// <summary>A prediction job's states: a training job's (<see cref="TrainingJobStates"/>) plus <see cref="Interrupted"/>.</summary>
 public static class PredictionJobStates
 {
-    public const string Queued = "queued";
-    public const string Running = "running";
-    public const string Succeeded = "succeeded";
-    public const string Failed = "failed";
-    public const string Cancelled = "cancelled";
+    public const string Queued = TrainingJobStates.Queued;
+    public const string Running = TrainingJobStates.Running;
+    public const string Succeeded = TrainingJobStates.Succeeded;
+    public const string Failed = TrainingJobStates.Failed;
+    public const string Cancelled = TrainingJobStates.Cancelled;
 
     /// <summary>The host stopped while the job ran; it resumes at the next start.</summary>
     public const string Interrupted = "interrupted";
 
-    public static bool IsFinished(string state) => state is Succeeded or Failed or Cancelled;
+    public static bool IsFinished(string state) => TrainingJobStates.IsFinished(state);
 }

@@ -117,7 +117,7 @@ public sealed class SqliteAnnotationStore(SqliteDatabase database) : IAnnotation
             if (task is not null && seenTasks.Add(resolvedTaskId))
             {
                 taskId.Value = resolvedTaskId;
-                taskJson.Value = JsonSerializer.Serialize(StripTask(task), SdkJson.Context.LabelStudioTask);
+                taskJson.Value = JsonSerializer.Serialize(AnnotationRow.Strip(task), SdkJson.Context.LabelStudioTask);
                 upsertTask.ExecuteNonQuery();
             }
             // Annotations without an id (hand-written /train bodies) get a stable one per task and position.
@@ -131,13 +131,4 @@ public sealed class SqliteAnnotationStore(SqliteDatabase database) : IAnnotation
         }
         return written;
     }
-
-    /// <summary>The task without its annotations, drafts and predictions: those are stored (or not) on their own.</summary>
-    private static LabelStudioTask StripTask(LabelStudioTask task) => new()
-    {
-        Id = task.Id,
-        Data = task.Data,
-        Meta = task.Meta,
-        Project = task.Project,
-    };
 }

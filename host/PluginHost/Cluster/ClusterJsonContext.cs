@@ -1,0 +1,6 @@
+using System.Text.Json.Serialization;
+
+namespace PluginHost.Cluster;
+
+[JsonSerializable(typeof(ClusterMessage))]
+internal sealed partial class ClusterJsonContext : JsonSerializerContext;
