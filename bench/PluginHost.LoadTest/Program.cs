@@ -7,7 +7,10 @@ using System.Text;
 // count by design: it stops by itself.
 //
 //   dotnet run -c Release --project bench/PluginHost.LoadTest -- --url http://127.0.0.1:9090/substring/predict \
-//       --concurrency 8 --seconds 10 [--body file.json] [--warmup 2]
+//       --concurrency 8 --seconds 10 [--body file.json] [--warmup 2] [--host-pid <pid>]
+//
+// --host-pid (Linux): also prints the host process's CPU time per request over the measured phase, a figure that
+// stays comparable on a machine busy with other work, where throughput and latency do not.
 var options = LoadOptions.Parse(args);
 if (!options.Url.IsLoopback)
 {
@@ -27,8 +30,12 @@ using var client = new HttpClient(new SocketsHttpHandler
 
 Console.WriteLine($"Target {options.Url}, concurrency {options.Concurrency}, {options.Seconds} s (+{options.WarmupSeconds} s warm-up), body {body.Length} bytes");
 await RunAsync(client, options, body, TimeSpan.FromSeconds(options.WarmupSeconds), record: false);
+var cpuBefore = HostCpu.Read(options.HostPid);
 var result = await RunAsync(client, options, body, TimeSpan.FromSeconds(options.Seconds), record: true);
+var cpuAfter = HostCpu.Read(options.HostPid);
 result.Print();
+if (cpuBefore is { } c0 && cpuAfter is { } c1 && result.Latencies.Length > 0)
+    Console.WriteLine($"host CPU: {(c1 - c0).TotalSeconds:F2} s, {(c1 - c0).TotalMicroseconds / result.Latencies.Length:F1} µs per request");
 return result.Failures == 0 ? 0 : 1;
 
 static async Task<LoadResult> RunAsync(HttpClient client, LoadOptions options, byte[] body, TimeSpan duration, bool record)
@@ -63,7 +70,7 @@ static async Task<LoadResult> RunAsync(HttpClient client, LoadOptions options, b
     return new LoadResult(latencies.SelectMany(l => l).ToArray(), failures.Sum(), elapsed);
 }
 
-internal sealed record LoadOptions(Uri Url, int Concurrency, int Seconds, int WarmupSeconds, string? BodyFile, int MaxRequestsPerWorker)
+internal sealed record LoadOptions(Uri Url, int Concurrency, int Seconds, int WarmupSeconds, string? BodyFile, int MaxRequestsPerWorker, int? HostPid)
 {
     public static LoadOptions Parse(string[] args)
     {
@@ -78,7 +85,8 @@ internal sealed record LoadOptions(Uri Url, int Concurrency, int Seconds, int Wa
             Math.Clamp(int.Parse(Get("--seconds", "10")), 1, 300),
             Math.Clamp(int.Parse(Get("--warmup", "2")), 0, 60),
             args.Contains("--body") ? Get("--body", "") : null,
-            5_000_000);
+            5_000_000,
+            args.Contains("--host-pid") ? int.Parse(Get("--host-pid", "0")) : null);
     }
 }
 
@@ -90,6 +98,21 @@ internal sealed record LoadResult(double[] Latencies, int Failures, TimeSpan Ela
         double P(double q) => Latencies.Length == 0 ? double.NaN : Latencies[Math.Min(Latencies.Length - 1, (int)Math.Ceiling(q * Latencies.Length) - 1)];
         Console.WriteLine($"requests {Latencies.Length}, failures {Failures}, {Latencies.Length / Elapsed.TotalSeconds:F0} req/s");
         Console.WriteLine($"latency ms: p50 {P(0.50):F3}  p95 {P(0.95):F3}  p99 {P(0.99):F3}  max {P(1.0):F3}");
+    }
+}
+
+/// <summary>A process's user + system CPU time from <c>/proc/&lt;pid&gt;/stat</c> (null elsewhere or without a pid).</summary>
+internal static class HostCpu
+{
+    private const double TicksPerSecond = 100; // USER_HZ, 100 on every Linux the bench runs on
+
+    public static TimeSpan? Read(int? pid)
+    {
+        if (pid is null || !File.Exists($"/proc/{pid}/stat")) return null;
+        // Fields after the command name (which may hold spaces, hence the last ')'): utime and stime are the 12th and 13th.
+        var stat = File.ReadAllText($"/proc/{pid}/stat");
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        return TimeSpan.FromSeconds((long.Parse(fields[11]) + long.Parse(fields[12])) / TicksPerSecond);
     }
 }
 

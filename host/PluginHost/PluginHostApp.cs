@@ -74,6 +74,7 @@ public static class PluginHostApp
         services.AddSingleton<LabelConfigCache>();
         services.AddSingleton<BackendContextFactory>();
         services.AddSingleton<PredictInvoker>();
+        services.AddPredictSteps();
         services.AddSingleton<BackendActivator>();
         services.AddSingleton<BackendEndpoints>();
         // Embedded implementations of the per-concern stores (a cluster mode registers its own instead).

@@ -50,6 +50,27 @@ public sealed class HostSettings
     /// <summary>A predict call running longer answers 504 (the backend is reported; the host keeps serving).</summary>
     public double PredictTimeoutSeconds { get; set; } = 60;
 
+    /// <summary>Answer 500 naming the first invalid region instead of dropping it (for backend developers; per backend:
+    /// <c>Backends:&lt;name&gt;:StrictPredictions</c>). Off: invalid regions are dropped and named in <c>warnings</c>.</summary>
+    public bool StrictPredictions { get; set; }
+
+    /// <summary>Predict calls one backend runs at once (its bulkhead); null: four per core. A call that timed out
+    /// keeps its slot until the backend really returns. Per backend: <c>Backends:&lt;name&gt;:MaxConcurrentPredicts</c>.</summary>
+    public int? MaxConcurrentPredicts { get; set; }
+
+    /// <summary>Predict calls that may wait for one of a backend's slots; past it the backend answers 503 with
+    /// <c>Retry-After</c> at once. Null: twice <see cref="MaxConcurrentPredicts"/>. Per backend:
+    /// <c>Backends:&lt;name&gt;:MaxQueuedPredicts</c>.</summary>
+    public int? MaxQueuedPredicts { get; set; }
+
+    /// <summary>The <c>Retry-After</c> (seconds) of a 503 from a full bulkhead.</summary>
+    public int BusyRetryAfterSeconds { get; set; } = 1;
+
+    /// <summary>Thread-pool worker threads created without the pool's slow injection (about one per 0.5 s past the
+    /// minimum): a backend blocking its threads holds up to its <see cref="MaxConcurrentPredicts"/>, and the others must
+    /// not wait for new threads meanwhile. Raised at start, never lowered below the runtime's own minimum.</summary>
+    public int MinThreadPoolThreads { get; set; } = 64;
+
     /// <summary>Include exception types' stack traces in 500 answers (off: never leak internals by default).</summary>
     public bool ExposeErrorDetails { get; set; }
 

@@ -87,9 +87,10 @@ internal sealed class BackendEndpoints(
         var project = request.Project ?? (tasks.Count > 0 ? tasks[0].Project : null) ?? ProjectRef.Default;
         RequestLogScope.SetProject(context, project.Id);
         var input = new PredictInput(project, tasks, request.LabelConfig, request.Params?.Context);
-        var predictions = await invoker.PredictAsync(lease.Generation, input, PredictPurpose.Request, context.RequestAborted);
-        List<string>? warnings = null;
-        predictions = PredictionBounds.CapRegions(predictions, _maxRegionsPerPrediction, ref warnings);
+        var outcome = await invoker.PredictAsync(lease.Generation, input, PredictPurpose.Request, context.RequestAborted);
+        // One warnings list: the predict steps' (invalid regions dropped) and the region cap's.
+        var warnings = outcome.Warnings?.ToList();
+        var predictions = PredictionBounds.CapRegions(outcome.Predictions, _maxRegionsPerPrediction, ref warnings);
         await WriteBoundedAsync(context, new PredictResponse { Results = predictions, Warnings = warnings }, slot.Name);
     }
 

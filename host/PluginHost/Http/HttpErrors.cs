@@ -31,6 +31,7 @@ internal static class HttpErrors
         HttpError e => new ApiError(e.Status, e.Message, e.Backend, e.Diagnostics),
         ClientRequestException e => new ApiError(StatusCodes.Status400BadRequest, e.Message, e.Backend),
         BackendTimeoutException e => new ApiError(StatusCodes.Status504GatewayTimeout, e.Message, e.Backend),
+        Invocation.BackendBusyException e => new ApiError(StatusCodes.Status503ServiceUnavailable, e.Message, e.Backend),
         BackendContractException e => new ApiError(StatusCodes.Status500InternalServerError, e.Message, e.Backend),
         ResourceNotFoundException e => new ApiError(StatusCodes.Status404NotFound, e.Message, e.Backend),
         Training.ModelActivationException e => new ApiError(StatusCodes.Status409Conflict, e.Message, e.Backend),
@@ -81,6 +82,8 @@ internal sealed class JsonErrorMiddleware(RequestDelegate next, ILogger<JsonErro
                 logger.LogWarning("Rejected {Method} {Path}: {Status} {Detail}", context.Request.Method, context.Request.Path, error.Status, error.Detail);
             }
             if (!settings.Value.ExposeErrorDetails) error = ServerPathScrubber.Scrub(error);
+            if (ex is Invocation.BackendBusyException busy && !context.Response.HasStarted)
+                context.Response.Headers.RetryAfter = busy.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
             await HttpErrors.WriteAsync(context, error);
         }
     }

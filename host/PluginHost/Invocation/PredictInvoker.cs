@@ -11,7 +11,7 @@ namespace PluginHost.Invocation;
 /// <summary>
 /// The one way the host calls a backend's <c>PredictAsync</c> (<c>/predict</c>, the warm-up of a new version,
 /// prediction jobs): leases the project's model, builds the context, runs the registered <see cref="IPredictStep"/>s,
-/// then the call itself on the thread pool under <c>PredictTimeoutSeconds</c>, checks the answer, maps failures to
+/// then the call itself on the thread pool within what is left of <c>PredictTimeoutSeconds</c>, checks the answer, maps failures to
 /// domain exceptions (<see cref="BackendTimeoutException"/>, <see cref="BackendCallException"/>,
 /// <see cref="BackendContractException"/>, <see cref="ClientRequestException"/>) and records the metrics.
 /// </summary>
@@ -41,7 +41,7 @@ public sealed class PredictInvoker
 
     /// <summary>Predicts <paramref name="input"/> with <paramref name="generation"/> (which the caller holds a lease on),
     /// using the project's active model unless the input names one.</summary>
-    public async ValueTask<IReadOnlyList<Prediction>> PredictAsync(BackendGeneration generation, PredictInput input, PredictPurpose purpose,
+    public async ValueTask<PredictOutcome> PredictAsync(BackendGeneration generation, PredictInput input, PredictPurpose purpose,
         CancellationToken cancellationToken)
     {
         ModelLease? lease = input.Model is null && generation.Models is { } models
@@ -55,7 +55,9 @@ public sealed class PredictInvoker
             // after the request's own checks (the context parses its label config), so a malformed request is a 400 everywhere.
             if (generation.Backend.HealthError is { } unusable)
                 throw new BackendCallException(generation.Name, new BackendException(503, $"Backend '{generation.Name}' is not usable: {unusable}"));
-            return await InvokeAsync(new PredictCall(generation, context, purpose), cancellationToken).ConfigureAwait(false);
+            var call = new PredictCall(generation, context, purpose, _timeout);
+            var predictions = await InvokeAsync(call, cancellationToken).ConfigureAwait(false);
+            return new PredictOutcome(predictions, call.Warnings);
         }
         finally
         {
@@ -79,7 +81,7 @@ public sealed class PredictInvoker
             metrics?.RecordTimeout();
             throw;
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (Exception ex) when (ex is not OperationCanceledException and not BackendBusyException)
         {
             metrics?.RecordError();
             throw;
@@ -94,15 +96,20 @@ public sealed class PredictInvoker
         var backend = call.Generation.Backend;
         var context = call.Context;
         IReadOnlyList<Prediction> predictions;
+        // What the steps before (a bulkhead's queue) left of the call's timeout.
+        var remaining = call.Remaining;
+        if (remaining <= TimeSpan.Zero) throw new BackendTimeoutException(call.Backend, _timeout);
         using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
         {
-            timeout.CancelAfter(_timeout);
+            timeout.CancelAfter(remaining);
             try
             {
                 // On the thread pool, so that even a backend blocking its thread before returning (a script's runaway
-                // loop) cannot hold the caller; one that ignores its token is left behind at the deadline.
+                // loop) cannot hold the caller; one that ignores its token is left behind at the deadline, and
+                // call.Running tells the steps when it really ends.
                 var pending = Task.Run(() => backend.PredictAsync(context, timeout.Token).AsTask(), CancellationToken.None);
-                predictions = await pending.WaitAsync(_timeout, cancellationToken).ConfigureAwait(false);
+                call.Running = pending;
+                predictions = await pending.WaitAsync(remaining, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is TimeoutException || (ex is OperationCanceledException && timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested))
             {

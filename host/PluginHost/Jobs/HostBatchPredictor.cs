@@ -25,7 +25,7 @@ internal sealed class HostBatchPredictor(BackendRegistry registry, PredictInvoke
         IReadOnlyList<LabelStudioTask> tasks, CancellationToken cancellationToken)
     {
         using var lease = Acquire(backend);
-        var predictions = await invoker.PredictAsync(lease.Generation, new PredictInput(project, tasks, labelConfig?.Xml), PredictPurpose.Job, cancellationToken);
+        var (predictions, _) = await invoker.PredictAsync(lease.Generation, new PredictInput(project, tasks, labelConfig?.Xml), PredictPurpose.Job, cancellationToken);
         if (predictions.Count != tasks.Count)
             throw new InvalidOperationException($"Backend '{backend}' returned {predictions.Count} predictions for {tasks.Count} tasks.");
         return predictions;

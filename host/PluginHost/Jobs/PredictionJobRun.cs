@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text.Json;
 using System.Threading.Channels;
+using PluginHost.Invocation;
 using PluginHost.Jobs.Checkpoints;
 using PluginHost.Jobs.LabelStudio;
 using PluginHost.Sdk.Data;
@@ -218,12 +219,12 @@ internal sealed class PredictionJobRun
             var clean = prediction;
             if (_labelConfig is not null)
             {
-                var (sanitized, errors, droppedRegions) = PredictionSanitizer.Sanitize(prediction, _labelConfig);
-                clean = sanitized;
-                dropped += droppedRegions;
-                if (errors.Count > 0)
+                var sanitized = PredictionSanitizer.Sanitize(prediction, _labelConfig);
+                clean = sanitized.Prediction;
+                dropped += sanitized.DroppedRegions.Count;
+                if (!sanitized.IsValid)
                     _services.Logger.LogWarning("Job {Job}: task {Task}: dropped {Count} region(s) Label Studio would reject: {Errors}",
-                        _record.Id, task.Id, droppedRegions, string.Join(" ", errors.Take(3)));
+                        _record.Id, task.Id, sanitized.DroppedRegions.Count, string.Join(" ", sanitized.Errors.Take(3)));
             }
             var version = clean.ModelVersion!;
             if (_ourVersions.TryAdd(version, 0)) _job.AddModelVersion(version);
