@@ -26,15 +26,15 @@ internal sealed class ScriptCompiler(ScriptReferences references)
 
     private static readonly CSharpParseOptions ParseOptions = new(LanguageVersion.Latest, DocumentationMode.None, SourceCodeKind.Regular);
 
-    private static readonly SyntaxTree ImplicitUsings = CSharpSyntaxTree.ParseText(
-        SourceText.From(string.Concat(ScriptReferences.DefaultImports.Select(n => $"global using {n};\n")), Encoding.UTF8),
-        ParseOptions, "(implicit usings).cs");
+    private static readonly string ImplicitUsings = string.Concat(ScriptReferences.DefaultImports.Select(n => $"global using {n};\n"));
 
     private static readonly CSharpCompilationOptions CompilationOptions = new CSharpCompilationOptions(
             OutputKind.DynamicallyLinkedLibrary,
             optimizationLevel: OptimizationLevel.Release,
             nullableContextOptions: NullableContextOptions.Enable,
-            assemblyIdentityComparer: DesktopAssemblyIdentityComparer.Default)
+            assemblyIdentityComparer: DesktopAssemblyIdentityComparer.Default,
+            // A script is a few small files: one thread compiles it without competing with requests for the cores.
+            concurrentBuild: false)
         // Framework facades reference older versions of themselves: unification is expected, not worth a warning.
         .WithSpecificDiagnosticOptions([new("CS1701", ReportDiagnostic.Suppress), new("CS1702", ReportDiagnostic.Suppress)]);
 
@@ -48,7 +48,8 @@ internal sealed class ScriptCompiler(ScriptReferences references)
 
         var trees = bundle.Files
             .Select(f => CSharpSyntaxTree.ParseText(SourceText.From(f.Code, Encoding.UTF8), ParseOptions, f.Path, cancellationToken))
-            .Prepend(ImplicitUsings);
+            // Parsed per compilation: no syntax tree (or its lazily built state) is shared between compilations.
+            .Prepend(CSharpSyntaxTree.ParseText(SourceText.From(ImplicitUsings, Encoding.UTF8), ParseOptions, "(implicit usings).cs", cancellationToken));
         var metadata = references.Defaults.Concat(bundle.References.SelectMany(references.ForDll)).Distinct();
         var compilation = CSharpCompilation.Create($"Script.{backendName}.{bundle.ShortVersion}", trees, metadata, CompilationOptions);
 
