@@ -48,6 +48,11 @@ public sealed class ClusterReadiness(
                     }
                     using (lease)
                     {
+                        if (lease.Generation.Models?.Current.TryGetValue(project, out var serving) == true && serving.VersionName == version)
+                        {
+                            loaded.Add((backend, project));
+                            continue;
+                        }
                         try
                         {
                             await versions.ActivateAsync(lease.Generation, project, version, stoppingToken);
