@@ -88,18 +88,23 @@ async Task MeasureThroughputAsync()
     await using var embedded = await ReplicaProcess.StartAsync(repo, "embedded", embeddedSettings);
     using var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = concurrency, UseProxy = false }) { Timeout = TimeSpan.FromSeconds(30) };
     var rounds = new List<(string Mode, double Rps, double P50, double P95, int Failures)>();
-    // Alternated, twice each, with a warm-up per target: drift on a shared machine hits both modes alike.
-    foreach (var target in new[] { embedded, replicas[0] }) await ClosedLoop.RunAsync(client, new Uri(target.BaseAddress, "substring/predict").ToString(), body, concurrency, TimeSpan.FromSeconds(2));
-    for (var round = 0; round < 2; round++)
-        foreach (var (mode, target) in new[] { ("cluster", replicas[0]), ("embedded", embedded) })
+    // Alternated, four rounds each, after a 5 s warm-up per target: drift on a shared machine hits both modes alike.
+    foreach (var target in new[] { embedded, replicas[0] }) await ClosedLoop.RunAsync(client, new Uri(target.BaseAddress, "substring/predict").ToString(), body, concurrency, TimeSpan.FromSeconds(5));
+    var redisCommands = new List<(long Commands, double Requests)>();
+    for (var round = 0; round < 4; round++)
+        // ABBA order: neither mode always runs first (JIT tiering and neighbours' load drift over time).
+        foreach (var (mode, target) in round % 2 == 0 ? new[] { ("cluster", replicas[0]), ("embedded", embedded) } : [("embedded", embedded), ("cluster", replicas[0])])
         {
+            var before = await RedisCommandsAsync();
             var r = await ClosedLoop.RunAsync(client, new Uri(target.BaseAddress, "substring/predict").ToString(), body, concurrency, TimeSpan.FromSeconds(seconds));
+            if (mode == "cluster") redisCommands.Add((await RedisCommandsAsync() - before, r.RequestsPerSecond * seconds));
             rounds.Add((mode, r.RequestsPerSecond, r.P50Ms, r.P95Ms, r.Failures));
         }
     report.Add($"interactive predict, substring backend, closed loop of {concurrency} clients, {seconds} s per round:");
     foreach (var r in rounds) report.Add($"  {r.Mode,-8} {r.Rps,8:F0} req/s  p50 {r.P50:F2} ms  p95 {r.P95:F2} ms  failures {r.Failures}");
     double Mean(string mode) => rounds.Where(r => r.Mode == mode).Average(r => r.Rps);
-    report.Add($"  cluster / embedded = {Mean("cluster") / Mean("embedded") * 100:F1} %");
+    report.Add($"  cluster / embedded = {Mean("cluster") / Mean("embedded") * 100:F1} % (mean of the rounds)");
+    report.Add($"  Redis commands during the cluster rounds (all 3 replicas: heartbeats, queue polls): {string.Join(", ", redisCommands.Select(c => $"{c.Commands} for {c.Requests:F0} predicts"))}");
 }
 
 async Task MeasureFailoverAsync()
@@ -109,11 +114,13 @@ async Task MeasureFailoverAsync()
     for (var run = 0; run < failovers; run++)
     {
         var entry = replicas[run % replicas.Count];
-        await PostOkAsync(entry, "slowtrainer/setup", Setup(SentimentConfig, extraParams: """{"train_delay_ms":3000}"""));
+        await PostOkAsync(entry, "slowtrainer/setup", PluginHost.Tests.Training.TrainingRequests.Setup(SentimentConfig, extraParams: """{"train_delay_ms":4000}"""));
         for (var i = 0; i < 3; i++)
             await PostOkAsync(entry, "slowtrainer/webhook", AnnotationCreated(100 + i, 10 + i, Sentiment[i].Text, [Sentiment[i].Label]));
         var job = (await PostOkAsync(entry, "slowtrainer/webhook", StartTraining()))["job"]!.GetValue<string>();
-        var running = await PollAsync(entry, $"slowtrainer/jobs/{job}", j => j["state"]!.GetValue<string>() == "running" && j["progress"]!.GetValue<double>() >= 0.15);
+        var running = await PollAsync(entry, $"slowtrainer/jobs/{job}", j => j["state"]!.GetValue<string>() == "running" && j["stage"]!.GetValue<string>() == "training");
+        // Mid-fit: a second into the 4 s fit (its checkpoint is in a staging folder by then).
+        await Task.Delay(1_000);
         var health = await GetJsonAsync(entry, "health");
         var trainerId = health["cluster"]!["training_jobs"]!.AsArray().Single(j => j!["job"]!.GetValue<string>() == job)!["replica"]!.GetValue<string>();
         var trainer = replicas.Single(r => r.Name == trainerId);
@@ -131,7 +138,7 @@ async Task MeasureFailoverAsync()
     }
     toRunning.Sort();
     toDone.Sort();
-    report.Add($"failover after kill -9 of the trainer (lease 10 s, renewed every 3.3 s; slowtrainer fit 3 s; {failovers} runs):");
+    report.Add($"failover after kill -9 of the trainer (lease 10 s, renewed every 3.3 s; slowtrainer fit 4 s, killed 1 s into it; {failovers} runs):");
     report.Add($"  kill -> job running on another replica: {string.Join(", ", toRunning.Select(t => $"{t / 1000:F1} s"))}");
     report.Add($"  kill -> job succeeded there:            {string.Join(", ", toDone.Select(t => $"{t / 1000:F1} s"))}");
 }
@@ -180,6 +187,18 @@ async Task<JsonNode> PollAsync(ReplicaProcess replica, string path, Func<JsonNod
         await Task.Delay(10);
     }
     throw new TimeoutException($"{replica.Name} {path} never got there:\n{replica.Output}");
+}
+
+// total_commands_processed of the bench's redis-server (redis-cli, from the same Debian package).
+async Task<long> RedisCommandsAsync()
+{
+    var start = new ProcessStartInfo("redis-cli") { RedirectStandardOutput = true, UseShellExecute = false };
+    foreach (var a in new[] { "-p", redis.Port.ToString(), "INFO", "stats" }) start.ArgumentList.Add(a);
+    using var process = Process.Start(start)!;
+    var output = await process.StandardOutput.ReadToEndAsync();
+    await process.WaitForExitAsync();
+    var line = output.Split('\n').First(l => l.StartsWith("total_commands_processed:", StringComparison.Ordinal));
+    return long.Parse(line["total_commands_processed:".Length..].Trim());
 }
 
 static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");

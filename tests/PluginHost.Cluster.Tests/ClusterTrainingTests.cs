@@ -17,13 +17,14 @@ public sealed class ClusterTrainingTests : IAsyncLifetime
     {
         _redis = await RedisServer.StartNewAsync();
         _modelDir = TempDirs.Create("shared-models");
-        for (var i = 0; i < 3; i++)
-            _replicas.Add(await TrainingHost.StartAsync(_modelDir, slowTrainer: true, settings:
-            [
-                ("PluginHost:RedisUrl", _redis.ConnectionString),
-                ("Backends:slowtrainer:Training:DataSource", "Store"),
-            ]));
+        for (var i = 0; i < 3; i++) _replicas.Add(await StartReplicaAsync());
     }
+
+    private Task<RunningHost> StartReplicaAsync() => TrainingHost.StartAsync(_modelDir, slowTrainer: true, settings:
+    [
+        ("PluginHost:RedisUrl", _redis.ConnectionString),
+        ("Backends:slowtrainer:Training:DataSource", "Store"),
+    ]);
 
     public async Task DisposeAsync()
     {
@@ -107,11 +108,7 @@ public sealed class ClusterTrainingTests : IAsyncLifetime
         var job = await StartTrainingAsync(a.PostAsync);
         Assert.Equal("succeeded", (await PollJobAsync(a.GetAsync, job, IsFinished, TimeSpan.FromSeconds(20)))["state"]!.GetValue<string>());
 
-        await using var late = await TrainingHost.StartAsync(_modelDir, slowTrainer: true, settings:
-        [
-            ("PluginHost:RedisUrl", _redis.ConnectionString),
-            ("Backends:slowtrainer:Training:DataSource", "Store"),
-        ]);
+        await using var late = await StartReplicaAsync();
         var deadline = DateTime.UtcNow.AddSeconds(20);
         while ((await late.GetAsync("ready")).Status != 200)
         {
@@ -126,5 +123,33 @@ public sealed class ClusterTrainingTests : IAsyncLifetime
         var (status, body) = await late.PostAsync($"{Backend}/predict", TrainingRequests.Predict(["fine"]));
         Assert.Equal(200, status);
         Assert.Equal("slowtrainer-v1", body["results"]![0]!["model_version"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Training_workers_outlive_a_Redis_outage_and_train_once_it_is_back()
+    {
+        var (a, b, _) = (_replicas[0], _replicas[1], _replicas[2]);
+        await _redis.KillAsync();
+        await UntilAsync(async () => (await a.GetAsync("health")).Body["cluster"]!["redis"]!.GetValue<string>() == "unreachable", "Redis never seen as unreachable");
+        await _redis.StartAsync();
+        foreach (var replica in _replicas)
+            await UntilAsync(async () => (await replica.GetAsync("health")).Body["cluster"]!["redis"]!.GetValue<string>() == "up", "Redis never seen as back");
+
+        // The restarted server is empty (no persistence in tests): the project is set up again, and trains.
+        await PrepareAsync(a.PostAsync, trainDelayMs: 0);
+        var job = await StartTrainingAsync(b.PostAsync);
+        var done = await PollJobAsync(a.GetAsync, job, IsFinished, TimeSpan.FromSeconds(30));
+        Assert.True(done["state"]!.GetValue<string>() == "succeeded", done.ToJsonString());
+        foreach (var replica in _replicas) await ServesAsync(replica.PostAsync, "slowtrainer-v1");
+    }
+
+    private static async Task UntilAsync(Func<Task<bool>> condition, string failure)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (!await condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, failure);
+            await Task.Delay(50);
+        }
     }
 }
