@@ -289,7 +289,10 @@ public sealed class RedisTrainingQueue : ITrainingQueue
     {
         var project = new ProjectRef(info.Project, record.ProjectRaw, record.ProjectTitle);
         var leaseKey = _lease.LeaseKey(grant.Name);
-        var job = new TrainingJob(info.Id, info.Backend, project, info.Trigger, info.CreatedAt, info.CoalescedEvents, changed => Record(changed, grant))
+        // The worker thread and the renewal loop both write the record: one at a time, each with a fresh snapshot, so an
+        // older "running" never lands after "succeeded".
+        var recordGate = new object();
+        var job = new TrainingJob(info.Id, info.Backend, project, info.Trigger, info.CreatedAt, info.CoalescedEvents, changed => Record(changed, grant, recordGate))
         {
             Fence = new LaneFence(_activeVersions, grant, leaseKey),
         };
@@ -298,10 +301,10 @@ public sealed class RedisTrainingQueue : ITrainingQueue
         if (resumed)
             _logger.LogWarning("Taking over training job {Job} of {Backend}/{Project} from {Replica} (its lease expired); re-running it from the stored annotations, "
                 + "{Staging} unfinished folders removed", info.Id, info.Backend, info.Project, record.Replica ?? "an unknown replica", cleaned);
-        var owned = new OwnedJob(job, grant);
+        var owned = new OwnedJob(job, grant, recordGate);
         _owned[job.Id] = owned;
         owned.StartRenewing(RenewAsync);
-        Record(job, grant);
+        Record(job, grant, recordGate);
         return job;
     }
 
@@ -321,7 +324,7 @@ public sealed class RedisTrainingQueue : ITrainingQueue
                     return;
                 }
                 lastRenewed = _time.GetUtcNow();
-                Record(owned.Job, owned.Grant);
+                Record(owned.Job, owned.Grant, owned.RecordGate);
                 if (await _redis.GetDatabase().HashGetAsync(JobKey(owned.Job.Id), "cancel") == 1) owned.Job.RequestCancel();
             }
             catch (RedisException ex) when (_time.GetUtcNow() - lastRenewed < LeaseTtl)
@@ -338,19 +341,22 @@ public sealed class RedisTrainingQueue : ITrainingQueue
 
     /// <summary>Writes the job's record while it holds the lane (a stalled owner's writes are dropped). Never throws: the record
     /// is for callers' eyes, the job itself goes on.</summary>
-    private void Record(TrainingJob job, LeaseGrant grant)
+    private void Record(TrainingJob job, LeaseGrant grant, object recordGate)
     {
-        // A job stopped by this replica's shutdown is not over for the cluster: its next owner re-runs it.
-        if (_closing.IsCancellationRequested && job.State == TrainingJobStates.Cancelled) return;
-        var info = job.Snapshot();
-        try
+        lock (recordGate)
         {
-            _redis.GetDatabase().ScriptEvaluate(FencedRecordScript, [_lease.LeaseKey(grant.Name), JobKey(job.Id)],
-                [grant.Value, Serialize(info), info.State, _self.Id, (long)RecordLifetime.TotalMilliseconds]);
-        }
-        catch (RedisException ex)
-        {
-            _logger.LogWarning("Could not record job {Job} ({Error})", job.Id, ex.Message);
+            // A job stopped by this replica's shutdown is not over for the cluster: its next owner re-runs it.
+            if (_closing.IsCancellationRequested && job.State == TrainingJobStates.Cancelled) return;
+            var info = job.Snapshot();
+            try
+            {
+                _redis.GetDatabase().ScriptEvaluate(FencedRecordScript, [_lease.LeaseKey(grant.Name), JobKey(job.Id)],
+                    [grant.Value, Serialize(info), info.State, _self.Id, (long)RecordLifetime.TotalMilliseconds]);
+            }
+            catch (RedisException ex)
+            {
+                _logger.LogWarning("Could not record job {Job} ({Error})", job.Id, ex.Message);
+            }
         }
     }
 
@@ -414,13 +420,16 @@ public sealed class RedisTrainingQueue : ITrainingQueue
     private sealed record JobRecord(TrainingJobInfo? Info, string? Replica, string? ProjectRaw, string? ProjectTitle);
 
     /// <summary>A job this replica runs, with its lease and the loop that renews it.</summary>
-    private sealed class OwnedJob(TrainingJob job, LeaseGrant grant)
+    private sealed class OwnedJob(TrainingJob job, LeaseGrant grant, object recordGate)
     {
         private readonly CancellationTokenSource _stop = new();
 
         public TrainingJob Job { get; } = job;
 
         public LeaseGrant Grant { get; } = grant;
+
+        /// <summary>Serializes the writes of the job's record.</summary>
+        public object RecordGate { get; } = recordGate;
 
         public void StartRenewing(Func<OwnedJob, CancellationToken, Task> renew) =>
             _ = Task.Run(async () =>
