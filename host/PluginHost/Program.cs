@@ -6,5 +6,6 @@ using PluginHost.Jobs.Cli;
 if (args.Length > 0 && args[0] == PredictCommand.Verb) return await PredictCommand.RunAsync(args[1..]);
 // `--healthcheck`: the container's HEALTHCHECK (docs/operations.md).
 if (args is [HealthProbe.Switch, ..]) return await HealthProbe.RunAsync(Environment.GetEnvironmentVariable);
+if (args is [HealthProbe.ReadySwitch, ..]) return await HealthProbe.RunAsync(Environment.GetEnvironmentVariable, "/ready", CancellationToken.None);
 await PluginHostApp.Create(args).RunAsync();
 return 0;

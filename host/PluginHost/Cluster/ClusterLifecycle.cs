@@ -5,11 +5,11 @@ namespace PluginHost.Cluster;
 
 /// <summary>
 /// Cluster mode's start and stop: subscribes the project cache to the other replicas' changes and replays journaled
-/// annotations before this replica serves, beats the replica's heartbeat every few seconds (ready once the host has started), and leaves the replica
+/// annotations before this replica serves, beats the replica's heartbeat every few seconds (ready once it serves the cluster's active versions), and leaves the replica
 /// list on a clean stop. A heartbeat that fails (Redis away) is logged and retried on the next beat.
 /// </summary>
 public sealed class ClusterLifecycle(
-    RedisProjectStore projects, RedisAnnotationStore annotations, ReplicaRegistry replicas, ReplicaIdentity self, IHostApplicationLifetime lifetime,
+    RedisProjectStore projects, RedisAnnotationStore annotations, ReplicaRegistry replicas, ReplicaIdentity self, ClusterReadiness readiness,
     IOptions<HostSettings> settings, ILogger<ClusterLifecycle> logger) : BackgroundService
 {
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(3);
@@ -37,7 +37,7 @@ public sealed class ClusterLifecycle(
         {
             try
             {
-                await replicas.BeatAsync(self, ready: lifetime.ApplicationStarted.IsCancellationRequested, url);
+                await replicas.BeatAsync(self, ready: readiness.IsReady, url);
             }
             catch (StackExchange.Redis.RedisException ex)
             {

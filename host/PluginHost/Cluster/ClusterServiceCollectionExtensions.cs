@@ -7,7 +7,7 @@ using StackExchange.Redis;
 namespace PluginHost.Cluster;
 
 /// <summary>Switches the host to cluster mode when Redis is configured (<c>REDIS_URL</c>, or <c>REDIS_HOST</c>/<c>REDIS_PORT</c>):
-/// the per-project state, the annotations and the active versions move to Redis; everything else keeps its embedded implementation.</summary>
+/// the per-project state, the annotations, the active versions and the training queue move to Redis; everything else keeps its embedded implementation.</summary>
 public static class ClusterServiceCollectionExtensions
 {
     /// <summary>Registers the cluster implementations over the embedded ones; does nothing in embedded mode.</summary>
@@ -31,6 +31,16 @@ public static class ClusterServiceCollectionExtensions
             (Environment.GetEnvironmentVariable("REPLICA_ID") is { Length: > 0 } id ? id : Environment.MachineName) + ".annotations.journal")));
         services.AddSingleton<RedisAnnotationStore>();
         services.AddSingleton<IAnnotationStore>(sp => sp.GetRequiredService<RedisAnnotationStore>());
+        services.AddSingleton(sp => new RedisLease(sp.GetRequiredService<IConnectionMultiplexer>()));
+        var leaseSeconds = double.TryParse(configuration[$"{HostSettings.Section}:Cluster:TrainingLeaseSeconds"], System.Globalization.CultureInfo.InvariantCulture, out var s) && s > 0 ? s : 10;
+        services.AddSingleton(sp => new RedisTrainingQueue(sp.GetRequiredService<IConnectionMultiplexer>(), sp.GetRequiredService<RedisLease>(),
+            sp.GetRequiredService<ClusterBus>(), sp.GetRequiredService<ReplicaIdentity>(), sp.GetRequiredService<RedisActiveVersionStore>(),
+            sp.GetRequiredService<ModelStore>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<RedisTrainingQueue>>(),
+            TimeSpan.FromSeconds(leaseSeconds)));
+        services.AddSingleton<ITrainingQueue>(sp => sp.GetRequiredService<RedisTrainingQueue>());
+        services.AddSingleton<ClusterReadiness>();
+        services.AddHostedService(sp => sp.GetRequiredService<ClusterReadiness>());
+        services.AddSingleton<ClusterHealthReporter>();
         services.AddHostedService<ClusterLifecycle>();
         services.AddHostedService<ClusterVersionFollower>();
         return services;

@@ -33,12 +33,24 @@ internal sealed class BackendEndpoints(
     private readonly long _maxResponseBytes = options.Value.MaxResponseBytes;
     private readonly ISetupObserver[] _setupObservers = setupObservers.ToArray();
 
-    public Task HostHealthAsync(HttpContext context)
+    public async Task HostHealthAsync(HttpContext context)
     {
         var backends = registry.Slots.Select(Describe).ToList();
         var jobs = context.RequestServices.GetService<Jobs.PredictionJobs>()?.All.Take(20).Select(j => j.Snapshot()).ToList();
-        var body = new HostHealth("UP", "PluginHost", registry.Default?.Name, backends, jobs is { Count: > 0 } ? jobs : null);
-        return WriteAsync(context, StatusCodes.Status200OK, body);
+        var cluster = context.RequestServices.GetService<Cluster.ClusterHealthReporter>() is { } reporter ? await reporter.DescribeAsync() : null;
+        var body = new HostHealth("UP", "PluginHost", registry.Default?.Name, backends, jobs is { Count: > 0 } ? jobs : null, cluster);
+        await WriteAsync(context, StatusCodes.Status200OK, body);
+    }
+
+    /// <summary><c>GET /ready</c>: 200 once the host serves (cluster mode: once it has loaded the cluster's active versions), else 503.</summary>
+    public Task ReadyAsync(HttpContext context)
+    {
+        var cluster = context.RequestServices.GetService<Cluster.ClusterReadiness>();
+        var started = context.RequestServices.GetRequiredService<IHostApplicationLifetime>().ApplicationStarted.IsCancellationRequested;
+        var ready = started && (cluster?.IsReady ?? true);
+        var detail = ready ? "ready" : cluster?.Pending ?? "the host is starting";
+        return WriteAsync(context, ready ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable,
+            new StatusAnswer(ready ? "ready" : "starting", detail));
     }
 
     public Task HealthAsync(HttpContext context)

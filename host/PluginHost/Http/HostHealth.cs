@@ -1,5 +1,5 @@
 namespace PluginHost.Http;
 
-/// <summary><c>GET /health</c>: every backend, and the prediction jobs running or recently finished.</summary>
+/// <summary><c>GET /health</c>: every backend, the prediction jobs running or recently finished, and (cluster mode) the cluster.</summary>
 public sealed record HostHealth(string Status, string ModelClass, string? DefaultBackend, IReadOnlyList<BackendHealth> Backends,
-    IReadOnlyList<Jobs.PredictionJobInfo>? Jobs = null);
+    IReadOnlyList<Jobs.PredictionJobInfo>? Jobs = null, Cluster.ClusterHealth? Cluster = null);

@@ -44,6 +44,9 @@ internal static class HttpErrors
             new ApiError(StatusCodes.Status413PayloadTooLarge, "The request body is larger than the host accepts (MaxRequestBodyBytes)."),
         BadHttpRequestException e => new ApiError(e.StatusCode, e.Message),
         JsonException e => new ApiError(StatusCodes.Status400BadRequest, $"Malformed JSON: {e.Message}"),
+        // Cluster mode with Redis away: a write that has no local fallback (queueing training, /setup) is refused, retryably.
+        StackExchange.Redis.RedisConnectionException or StackExchange.Redis.RedisTimeoutException =>
+            new ApiError(StatusCodes.Status503ServiceUnavailable, $"The cluster's Redis is unreachable ({exception.Message}); predictions keep serving, retry this request once it is back."),
         _ => null,
     };
 }

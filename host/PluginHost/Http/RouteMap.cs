@@ -29,6 +29,9 @@ internal static class RouteMap
             .Documented("root", HostTag, "Host health (same as /health)", "Every backend with its state, origin, version and load errors.");
         app.MapGet("/health", endpoints.HostHealthAsync).Answers<HostHealth>()
             .Documented("hostHealth", HostTag, "Host health", "Every backend with its state, origin, version and load errors.");
+        app.MapGet("/ready", endpoints.ReadyAsync).Answers<StatusAnswer>().Answers<StatusAnswer>(StatusCodes.Status503ServiceUnavailable)
+            .Documented("ready", HostTag, "Readiness probe",
+                "200 once the host serves; in cluster mode once it has loaded the cluster's active versions (503 with what it waits for until then).");
         MapBackendRoutes(app, "", endpoints, jobs, DefaultTag, "Default");
 
         app.MapGet("/{backend}/health", endpoints.HealthAsync).Answers<BackendHealth>()

@@ -25,6 +25,10 @@ public interface ITrainingQueue
     /// <summary>The worker finished <paramref name="job"/> (its outcome is recorded): releases the lane.</summary>
     void Completed(TrainingJob job);
 
+    /// <summary>Whether other processes write this MODEL_DIR too (cluster mode): then staging folders found at start may be
+    /// another replica's work in progress, not a crash's leftovers, and only a lane's owner clears its lane's.</summary>
+    bool SharesModelDir => false;
+
     /// <summary>Marks the jobs a previous process left queued or running as failed; returns how many (called at start).</summary>
     int RecoverInterrupted();
 

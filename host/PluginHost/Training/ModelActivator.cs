@@ -20,9 +20,15 @@ public sealed class ModelActivator(IActiveVersionStore activeVersions, PredictIn
     private readonly ConcurrentDictionary<(string, string), SemaphoreSlim> _gates = new();
 
     /// <summary>Activates <paramref name="version"/> in <paramref name="generation"/> and returns its model_version. Throws
-    /// <see cref="ModelActivationException"/> when it cannot load or fails the warm-up; the previous version then stays active.</summary>
+    /// <see cref="ModelActivationException"/> when it cannot load or fails the warm-up; the previous version then stays active.
+    /// A <paramref name="fence"/> (a cluster training job's lease) records the version only while it still holds.</summary>
+    public Task<string> ActivateAsync(BackendGeneration generation, ProjectRef project, StoredVersion version, LabelStudioTask? warmUpTask,
+        LabelConfig? labelConfig, CancellationToken cancellationToken) =>
+        ActivateAsync(generation, project, version, warmUpTask, labelConfig, null, cancellationToken);
+
+    /// <inheritdoc cref="ActivateAsync(BackendGeneration, ProjectRef, StoredVersion, LabelStudioTask?, LabelConfig?, CancellationToken)"/>
     public async Task<string> ActivateAsync(BackendGeneration generation, ProjectRef project, StoredVersion version, LabelStudioTask? warmUpTask,
-        LabelConfig? labelConfig, CancellationToken cancellationToken)
+        LabelConfig? labelConfig, ITrainingFence? fence, CancellationToken cancellationToken)
     {
         var backend = generation.Name;
         var models = generation.Models
@@ -48,7 +54,8 @@ public sealed class ModelActivator(IActiveVersionStore activeVersions, PredictIn
             try
             {
                 await WarmUpAsync(generation, project, loaded, warmUpTask, labelConfig, cancellationToken);
-                await activeVersions.SetActiveAsync(backend, project.Id, stored, cancellationToken);
+                if (fence is null) await activeVersions.SetActiveAsync(backend, project.Id, stored, cancellationToken);
+                else await fence.SetActiveAsync(backend, project.Id, stored, cancellationToken);
             }
             catch
             {

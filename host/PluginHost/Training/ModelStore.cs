@@ -157,6 +157,21 @@ public sealed class ModelStore
         var removed = 0;
         foreach (var backendDir in Directory.EnumerateDirectories(_root))
         foreach (var projectDir in Directory.EnumerateDirectories(backendDir))
+            removed += CleanStaging(projectDir);
+        return removed;
+    }
+
+    /// <summary>Removes the staging folders of one project (cluster mode: called by the lane's new owner, so whatever is
+    /// there belongs to an owner that died or lost the lane).</summary>
+    public int CleanStaging(string backend, string projectId)
+    {
+        var projectDir = ProjectDirectory(backend, projectId);
+        return Directory.Exists(projectDir) ? CleanStaging(projectDir) : 0;
+    }
+
+    private int CleanStaging(string projectDir)
+    {
+        var removed = 0;
         foreach (var staging in Directory.EnumerateDirectories(projectDir, StagingPrefix + "*"))
         {
             try

@@ -20,14 +20,21 @@ public sealed class TrainingJob
     private DateTimeOffset? _finishedAt;
 
     public TrainingJob(string backend, ProjectRef project, string trigger, Action<TrainingJob> onChanged)
+        : this(Guid.NewGuid().ToString("N")[..16], backend, project, trigger, DateTimeOffset.UtcNow, 0, onChanged)
     {
-        Id = Guid.NewGuid().ToString("N")[..16];
+        TrainingInstruments.Queued.Add(1, TrainingInstruments.Backend(backend));
+    }
+
+    /// <summary>A job queued elsewhere (another replica recorded it): its id, creation time and coalesced events come from the record.</summary>
+    public TrainingJob(string id, string backend, ProjectRef project, string trigger, DateTimeOffset createdAt, int coalesced, Action<TrainingJob> onChanged)
+    {
+        Id = id;
         Backend = backend;
         Project = project;
         Trigger = trigger;
-        CreatedAt = DateTimeOffset.UtcNow;
+        CreatedAt = createdAt;
+        _coalesced = coalesced;
         _onChanged = onChanged;
-        TrainingInstruments.Queued.Add(1, TrainingInstruments.Backend(backend));
     }
 
     public string Id { get; }
@@ -42,6 +49,9 @@ public sealed class TrainingJob
     public DateTimeOffset CreatedAt { get; }
 
     public CancellationToken CancellationToken => _cancellation.Token;
+
+    /// <summary>The job's right to move its lane's active version (the cluster queue's lease); null when nothing else can train the lane.</summary>
+    public ITrainingFence? Fence { get; init; }
 
     public string State
     {

@@ -76,7 +76,7 @@ internal sealed class TrainingJobRunner(
                     job.Trigger, examples.Count, DateTimeOffset.UtcNow, Math.Round(trainingSeconds, 3), lease.Generation.CodeVersion,
                     LabelsSignature.Of(labelConfig), validation.Count, context.Report.Metrics(), CurvesOf(context.Report)));
                 staging = null;
-                var modelVersion = await activator.ActivateAsync(lease.Generation, job.Project, committed, examples[0].Task, labelConfig, cancellationToken);
+                var modelVersion = await activator.ActivateAsync(lease.Generation, job.Project, committed, examples[0].Task, labelConfig, job.Fence, cancellationToken);
                 activated = true;
                 var pruned = modelStore.Prune(job.Backend, job.Project.Id, settings.KeepVersions);
                 if (pruned.Count > 0) _logger.LogInformation("Pruned {Versions} of {Backend}/{Project}", string.Join(", ", pruned), job.Backend, job.Project.Id);

@@ -18,7 +18,7 @@ internal sealed class TrainingWorker(
         var settings = options.Value;
         try
         {
-            var cleaned = modelStore.CleanStaging();
+            var cleaned = queue.SharesModelDir ? 0 : modelStore.CleanStaging();
             var interrupted = queue.RecoverInterrupted();
             if (cleaned + interrupted > 0)
                 logger.LogWarning("Recovered from an interrupted run: removed {Staging} unfinished model folders, marked {Jobs} jobs failed", cleaned, interrupted);

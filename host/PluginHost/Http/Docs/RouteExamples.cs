@@ -12,6 +12,7 @@ internal static class RouteExamples
     {
         ["root"] = (null, HostHealth),
         ["hostHealth"] = (null, HostHealth),
+        ["ready"] = (null, """{"status":"ready","detail":"ready"}"""),
         ["health"] = (null, """{"status":"UP","model_class":"textclassifier","name":"textclassifier","state":"loaded","model_version":"textclassifier-v2","origin":"plugins/textclassifier","loaded_at":"2026-11-30T02:00:00+00:00"}"""),
         ["setup"] = ($$$$"""{"project":"6.1710967805","schema":"{{{{Config}}}}","hostname":"http://localhost:8080","access_token":"<token>","extra_params":"{\"case_insensitive\":true}"}""",
             """{"model_version":"textclassifier-v2","status":"ok"}"""),
