@@ -7,15 +7,20 @@ namespace PluginHost.Tests.Shared;
 
 /// <summary>
 /// A real <c>redis-server</c> (Debian's package, installed by <c>.ci/install.d/redis.sh</c>) on a free loopback port,
-/// private to one test: no persistence, its own working folder. <see cref="KillAsync"/> ends it with SIGKILL and
+/// private to one test: no persistence unless asked for, its own working folder. <see cref="KillAsync"/> ends it with SIGKILL and
 /// <see cref="StartAsync"/> brings it back on the same port, so tests can take Redis away mid-traffic.
 /// </summary>
 public sealed class RedisServer : IAsyncDisposable
 {
     private readonly string _workDir = Directory.CreateTempSubdirectory("pluginhost-redis-").FullName;
+    private readonly bool _appendOnly;
     private Process? _process;
 
-    private RedisServer(int port) => Port = port;
+    private RedisServer(int port, bool appendOnly)
+    {
+        Port = port;
+        _appendOnly = appendOnly;
+    }
 
     public int Port { get; }
 
@@ -30,7 +35,16 @@ public sealed class RedisServer : IAsyncDisposable
     /// <summary>Starts a fresh server on a free port and waits until it answers PING.</summary>
     public static async Task<RedisServer> StartNewAsync(CancellationToken ct = default)
     {
-        var server = new RedisServer(FreePort());
+        var server = new RedisServer(FreePort(), appendOnly: false);
+        await server.StartAsync(ct);
+        return server;
+    }
+
+    /// <summary>A server that keeps its data across <see cref="KillAsync"/> and <see cref="StartAsync"/>, as a deployment
+    /// does (append-only file, fsync on every write: deploy/docker-compose.yml runs Redis append-only).</summary>
+    public static async Task<RedisServer> StartNewAppendOnlyAsync(CancellationToken ct = default)
+    {
+        var server = new RedisServer(FreePort(), appendOnly: true);
         await server.StartAsync(ct);
         return server;
     }
@@ -41,8 +55,8 @@ public sealed class RedisServer : IAsyncDisposable
         if (IsRunning) return;
         var start = new ProcessStartInfo("redis-server")
         {
-            ArgumentList = { "--port", Port.ToString(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-                             "--dir", _workDir, "--protected-mode", "no" },
+            ArgumentList = { "--port", Port.ToString(), "--bind", "127.0.0.1", "--save", "", "--appendonly", _appendOnly ? "yes" : "no",
+                             "--appendfsync", "always", "--dir", _workDir, "--protected-mode", "no" },
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
