@@ -77,6 +77,12 @@ public sealed class ClusterTrainingTests : IAsyncLifetime
         var listed = during["cluster"]!["training_jobs"]!.AsArray().Single(j => j!["job"]!.GetValue<string>() == job)!;
         Assert.Equal("running", listed["state"]!.GetValue<string>());
         Assert.Contains(listed["replica"]!.GetValue<string>(), during["cluster"]!["replicas"]!.AsArray().Select(r => r!["id"]!.GetValue<string>()));
+        // Every replica's status page lists it too (the cluster's queue, not only the jobs this replica runs).
+        foreach (var replica in _replicas)
+        {
+            var (_, page) = await replica.GetAsync("ui/api/state");
+            Assert.Contains(job, page["jobs"]!.AsArray().Select(j => j!["id"]!.GetValue<string>()));
+        }
 
         await PollJobAsync(a.GetAsync, job, IsFinished, TimeSpan.FromSeconds(20));
         foreach (var replica in _replicas) await ServesAsync(replica.PostAsync, "slowtrainer-v1");

@@ -241,6 +241,9 @@ public sealed class RedisTrainingQueue : ITrainingQueue
         foreach (var owned in _owned.Values) owned.Job.RequestCancel();
     }
 
+    public async ValueTask<IReadOnlyList<TrainingJobInfo>> RecentJobsAsync(CancellationToken cancellationToken) =>
+        (await ActiveJobsAsync()).Select(j => j.Job).Reverse().ToList();
+
     /// <summary>The jobs queued or running in the cluster, with the replica that runs each (for /health).</summary>
     public async Task<IReadOnlyList<(TrainingJobInfo Job, string? Replica)>> ActiveJobsAsync()
     {

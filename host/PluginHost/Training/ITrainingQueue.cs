@@ -16,6 +16,10 @@ public interface ITrainingQueue
     /// <summary>The job's state (also after a restart, from the record); null when unknown to this backend.</summary>
     ValueTask<TrainingJobInfo?> FindAsync(string backend, string jobId, CancellationToken cancellationToken);
 
+    /// <summary>The jobs to show on the status page, newest first: embedded, those in memory (waiting, running, the last
+    /// finished); in a cluster, those queued or running anywhere.</summary>
+    ValueTask<IReadOnlyList<TrainingJobInfo>> RecentJobsAsync(CancellationToken cancellationToken);
+
     /// <summary>Cancels a waiting job at once, or asks a running one to stop. Null when the job is unknown.</summary>
     ValueTask<TrainingJobInfo?> CancelAsync(string backend, string jobId, CancellationToken cancellationToken);
 

@@ -81,6 +81,8 @@ public sealed class TrainingQueue : ITrainingQueue
     public IReadOnlyList<TrainingJobInfo> RecentJobs() =>
         _jobs.Values.Select(j => j.Snapshot()).OrderByDescending(j => j.CreatedAt).ToList();
 
+    public ValueTask<IReadOnlyList<TrainingJobInfo>> RecentJobsAsync(CancellationToken cancellationToken) => ValueTask.FromResult(RecentJobs());
+
     public ValueTask<TrainingJobInfo?> CancelAsync(string backend, string jobId, CancellationToken cancellationToken) =>
         ValueTask.FromResult(Cancel(backend, jobId));
 

@@ -27,7 +27,7 @@ internal sealed class JobEventStream(StatusSnapshots snapshots, IHostApplication
         {
             do
             {
-                var jobs = JsonSerializer.Serialize(snapshots.Jobs(), StatusJson.Default.IReadOnlyListTrainingJobInfo);
+                var jobs = JsonSerializer.Serialize(await snapshots.JobsAsync(stop.Token), StatusJson.Default.IReadOnlyListTrainingJobInfo);
                 var predictions = JsonSerializer.Serialize(snapshots.PredictionJobs(), StatusJson.Default.IReadOnlyListPredictionJobInfo);
                 var sent = false;
                 if (jobs != lastJobs)

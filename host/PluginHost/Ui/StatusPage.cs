@@ -24,10 +24,11 @@ internal static class StatusPage
             .Documented("statusPage", Tag, "Status page", "Backends, versions with their training metrics, latency and live training jobs, in a browser.");
         app.MapGet("/ui/assets/{file}", context => UiAssets.ServeAsync(context, (string)context.Request.RouteValues["file"]!)).AnswersText("text/plain")
             .Documented("statusPageAsset", Tag, "Status page file", "The page's script and style sheet, shipped inside the host.");
-        app.MapGet("/ui/api/state", context =>
+        app.MapGet("/ui/api/state", async context =>
             {
                 context.Response.ContentType = "application/json";
-                return JsonSerializer.SerializeAsync(context.Response.Body, snapshots.Current(), StatusJson.Default.StatusState, context.RequestAborted);
+                var state = await snapshots.CurrentAsync(context.RequestAborted);
+                await JsonSerializer.SerializeAsync(context.Response.Body, state, StatusJson.Default.StatusState, context.RequestAborted);
             }).Answers<StatusState>()
             .Documented("statusState", Tag, "Status of the host", "Every backend (health, origin, version, load errors, latency percentiles), its versions per project with their training metrics, and the training and prediction jobs.");
         app.MapGet("/ui/api/events", events.StreamAsync).AnswersText("text/event-stream")

@@ -6,18 +6,19 @@ using PluginHost.Training;
 namespace PluginHost.Ui;
 
 /// <summary>Builds the status page's picture of the host (reads the model store: off the predict path).</summary>
-internal sealed class StatusSnapshots(BackendRegistry registry, VersionService versionService, TrainingQueue queue, PredictionJobs predictionJobs)
+internal sealed class StatusSnapshots(BackendRegistry registry, VersionService versionService, ITrainingQueue queue, PredictionJobs predictionJobs)
 {
     /// <summary>The prediction jobs the page lists: running ones first, then the newest finished.</summary>
     private const int ShownPredictionJobs = 50;
 
-    public StatusState Current()
+    public async Task<StatusState> CurrentAsync(CancellationToken cancellationToken)
     {
         var backends = registry.Slots.OrderBy(s => s.Name, StringComparer.OrdinalIgnoreCase).Select(Describe).ToList();
-        return new StatusState(DateTimeOffset.UtcNow, registry.Default?.Name, backends, Jobs(), PredictionJobs());
+        return new StatusState(DateTimeOffset.UtcNow, registry.Default?.Name, backends, await JobsAsync(cancellationToken), PredictionJobs());
     }
 
-    public IReadOnlyList<TrainingJobInfo> Jobs() => queue.RecentJobs();
+    /// <summary>The training jobs, from whichever queue runs them (in a cluster: every replica's).</summary>
+    public ValueTask<IReadOnlyList<TrainingJobInfo>> JobsAsync(CancellationToken cancellationToken) => queue.RecentJobsAsync(cancellationToken);
 
     public IReadOnlyList<PredictionJobInfo> PredictionJobs() => predictionJobs.All.Take(ShownPredictionJobs).Select(j => j.Snapshot()).ToList();
 
