@@ -10,7 +10,8 @@ namespace PluginHost.Cluster.Tests;
 /// <summary>
 /// Redis killed and restarted mid-traffic under three real hosts: predictions never fail, every webhook is answered,
 /// and every annotation they carried — before, during and after the outage, on any replica — is in the shared store
-/// once Redis is back (journaled locally while it was away, replayed on reconnect).
+/// once Redis is back (journaled locally while it was away, replayed on reconnect); a "start training" sent during the
+/// outage is journaled too and trains once Redis is back, and every replica ends up serving the new version.
 /// </summary>
 public sealed class RedisOutageTests : IAsyncLifetime
 {
@@ -66,6 +67,10 @@ public sealed class RedisOutageTests : IAsyncLifetime
         await SendAnnotationsAsync();
         await _redis.KillAsync();
         await SendAnnotationsAsync();
+        // "Start training" while Redis is away is journaled on that replica and queued when Redis is back.
+        var (trainStatus, deferred) = await _replicas[1].PostAsync($"{Backend}/webhook", StartTraining());
+        Assert.Equal(201, trainStatus);
+        Assert.StartsWith("deferred-", deferred["job"]!.GetValue<string>());
         await _redis.StartAsync();
         await SendAnnotationsAsync();
         await WaitForPredictionsAsync(predictStatuses, atLeast: predictStatuses.Count + 30);
@@ -86,6 +91,8 @@ public sealed class RedisOutageTests : IAsyncLifetime
             while ((count = await CountAsync(store)) < expected && DateTime.UtcNow < deadline) await Task.Delay(50);
             Assert.Equal(expected, count);
         }
+        // The deferred request trained once Redis was back: every replica serves the new version.
+        foreach (var replica in _replicas) await ServesAsync(replica.PostAsync, "slowtrainer-v1");
     }
 
     private static async Task<int> CountAsync(PluginHost.Training.IAnnotationStore store)

@@ -26,9 +26,7 @@ public static class ClusterServiceCollectionExtensions
         services.AddSingleton<FileActiveVersionStore>();
         services.AddSingleton<RedisActiveVersionStore>();
         services.AddSingleton<IActiveVersionStore>(sp => sp.GetRequiredService<RedisActiveVersionStore>());
-        services.AddSingleton(sp => new LocalJournal(Path.Combine(sp.GetRequiredService<HostPaths>().ModelDir, "journal",
-            // Stable across restarts of the same replica (a pod name, a machine), so a restart replays what it journaled.
-            (Environment.GetEnvironmentVariable("REPLICA_ID") is { Length: > 0 } id ? id : Environment.MachineName) + ".annotations.journal")));
+        services.AddSingleton(sp => Journal(sp, "annotations"));
         services.AddSingleton<RedisAnnotationStore>();
         services.AddSingleton<IAnnotationStore>(sp => sp.GetRequiredService<RedisAnnotationStore>());
         services.AddSingleton(sp => new RedisLease(sp.GetRequiredService<IConnectionMultiplexer>()));
@@ -36,7 +34,7 @@ public static class ClusterServiceCollectionExtensions
         services.AddSingleton(sp => new RedisTrainingQueue(sp.GetRequiredService<IConnectionMultiplexer>(), sp.GetRequiredService<RedisLease>(),
             sp.GetRequiredService<ClusterBus>(), sp.GetRequiredService<ReplicaIdentity>(), sp.GetRequiredService<RedisActiveVersionStore>(),
             sp.GetRequiredService<ModelStore>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<RedisTrainingQueue>>(),
-            TimeSpan.FromSeconds(leaseSeconds)));
+            TimeSpan.FromSeconds(leaseSeconds), deferredRequests: Journal(sp, "training")));
         services.AddSingleton<ITrainingQueue>(sp => sp.GetRequiredService<RedisTrainingQueue>());
         services.AddSingleton<ClusterReadiness>();
         services.AddHostedService(sp => sp.GetRequiredService<ClusterReadiness>());
@@ -45,4 +43,10 @@ public static class ClusterServiceCollectionExtensions
         services.AddHostedService<ClusterVersionFollower>();
         return services;
     }
+
+    /// <summary>This replica's journal of one kind of write that must survive a Redis outage. The name is stable across
+    /// restarts of the same replica (a pod name, a machine), so a restart replays what it journaled.</summary>
+    private static LocalJournal Journal(IServiceProvider services, string kind) =>
+        new(Path.Combine(services.GetRequiredService<HostPaths>().ModelDir, "journal",
+            (Environment.GetEnvironmentVariable("REPLICA_ID") is { Length: > 0 } id ? id : Environment.MachineName) + $".{kind}.journal"));
 }

@@ -15,6 +15,8 @@ public sealed class ClusterVersionFollower(
     ClusterBus bus, RedisActiveVersionStore activeVersions, BackendRegistry registry, VersionService versions,
     ILogger<ClusterVersionFollower> logger) : BackgroundService
 {
+    private static readonly TimeSpan ReconcileInterval = TimeSpan.FromSeconds(5);
+
     private readonly Channel<ClusterMessage> _pending = Channel.CreateUnbounded<ClusterMessage>(new() { SingleReader = true });
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -23,6 +25,7 @@ public sealed class ClusterVersionFollower(
         {
             if (message.Kind == ClusterMessageKinds.VersionActivated) _pending.Writer.TryWrite(message);
         });
+        _ = ReconcileAsync(stoppingToken);
         await foreach (var message in _pending.Reader.ReadAllAsync(stoppingToken))
         {
             try
@@ -38,6 +41,41 @@ public sealed class ClusterVersionFollower(
                 logger.LogError(ex, "Could not follow {Backend}/{Project} to {Version} activated on {Replica}",
                     message.Backend, message.Project, message.Version, message.Sender);
             }
+        }
+    }
+
+    /// <summary>
+    /// Pub/sub delivers at most once: a message published while this replica's subscription was reconnecting (a Redis
+    /// restart) is lost. Every <see cref="ReconcileInterval"/> the cluster's pointers are compared with what this replica
+    /// has active, and any difference is followed like a message.
+    /// </summary>
+    private async Task ReconcileAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(ReconcileInterval);
+        while (await NextTickAsync(timer, stoppingToken).ConfigureAwait(false))
+        {
+            try
+            {
+                foreach (var (backend, project, version) in await activeVersions.ListPointersAsync())
+                    if (activeVersions.GetActive(backend, project)?.VersionName != version)
+                        _pending.Writer.TryWrite(new ClusterMessage(ClusterMessageKinds.VersionActivated, "(reconciled)", backend, project, version));
+            }
+            catch (StackExchange.Redis.RedisException)
+            {
+                // Redis away: the next tick tries again.
+            }
+        }
+    }
+
+    private static async Task<bool> NextTickAsync(PeriodicTimer timer, CancellationToken stoppingToken)
+    {
+        try
+        {
+            return await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
         }
     }
 

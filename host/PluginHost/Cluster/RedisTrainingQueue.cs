@@ -96,6 +96,7 @@ public sealed class RedisTrainingQueue : ITrainingQueue
     private readonly ILogger<RedisTrainingQueue> _logger;
     private readonly string _prefix;
     private readonly SemaphoreSlim _wake = new(0);
+    private readonly LocalJournal? _deferred;
     private readonly ConcurrentDictionary<string, OwnedJob> _owned = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _closing = new();
     private readonly object _subscribeGate = new();
@@ -104,8 +105,9 @@ public sealed class RedisTrainingQueue : ITrainingQueue
 
     public RedisTrainingQueue(IConnectionMultiplexer redis, RedisLease lease, ClusterBus bus, ReplicaIdentity self,
         RedisActiveVersionStore activeVersions, ModelStore models, TimeProvider time, ILogger<RedisTrainingQueue> logger,
-        TimeSpan? leaseTtl = null, string keyPrefix = "pluginhost")
+        TimeSpan? leaseTtl = null, string keyPrefix = "pluginhost", LocalJournal? deferredRequests = null)
     {
+        _deferred = deferredRequests;
         _redis = redis;
         _lease = lease;
         _bus = bus;
@@ -124,6 +126,43 @@ public sealed class RedisTrainingQueue : ITrainingQueue
     public bool SharesModelDir => true;
 
     public async ValueTask<TrainingEnqueueResult> EnqueueAsync(string backend, ProjectRef project, string trigger, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await EnqueueInRedisAsync(backend, project, trigger);
+        }
+        catch (Exception ex) when (_deferred is not null && ex is RedisConnectionException or RedisTimeoutException)
+        {
+            // Label Studio never resends a webhook: keep the request and queue it once Redis is back.
+            var entry = JsonSerializer.Serialize(new DeferredTraining(backend.ToLowerInvariant(), project.Id, project.Raw, project.Title, trigger),
+                ClusterJsonContext.Default.DeferredTraining);
+            await _deferred.AppendAsync(entry, cancellationToken);
+            _logger.LogWarning("Redis is unreachable ({Error}): training of {Backend}/{Project} ({Trigger}) is journaled and queued when it is back",
+                ex.Message, backend, project.Id, trigger);
+            return new TrainingEnqueueResult("deferred-" + Guid.NewGuid().ToString("N")[..12], true);
+        }
+    }
+
+    /// <summary>Queues the training requests journaled during an outage (the worker's poll calls it; a Redis error goes
+    /// to the poll's own rate-limited warning and the entries wait for the next try).</summary>
+    private async Task QueueDeferredAsync()
+    {
+        try
+        {
+            var queued = await _deferred!.ReplayAsync(async (entry, _) =>
+            {
+                var request = JsonSerializer.Deserialize(entry, ClusterJsonContext.Default.DeferredTraining)!;
+                await EnqueueInRedisAsync(request.Backend, new ProjectRef(request.ProjectId, request.ProjectRaw, request.ProjectTitle), request.Trigger);
+            }, CancellationToken.None);
+            if (queued > 0) _logger.LogInformation("Queued {Count} training requests journaled while Redis was away", queued);
+        }
+        catch (IOException ex)
+        {
+            _logger.LogError("The journal of deferred training requests cannot be read: {Error}", ex.Message);
+        }
+    }
+
+    private async Task<TrainingEnqueueResult> EnqueueInRedisAsync(string backend, ProjectRef project, string trigger)
     {
         backend = backend.ToLowerInvariant();
         var id = Guid.NewGuid().ToString("N")[..16];
@@ -183,6 +222,9 @@ public sealed class RedisTrainingQueue : ITrainingQueue
             try
             {
                 Subscription().GetAwaiter().GetResult();
+                // Requests journaled during an outage are queued here too, not only on reconnect: the worker's poll is
+                // the one place that retries every second until Redis takes them.
+                if (_deferred is { HasEntries: true }) QueueDeferredAsync().GetAwaiter().GetResult();
                 if (TryClaimAnyAsync().GetAwaiter().GetResult() is { } job) return job;
             }
             catch (RedisException ex)

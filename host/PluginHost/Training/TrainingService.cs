@@ -134,7 +134,10 @@ internal sealed class TrainingService(
     private async Task<TrainingAnswer> QueuedAsync(string backend, ProjectRef project, string trigger, CancellationToken cancellationToken)
     {
         var (job, created) = await queue.EnqueueAsync(backend, project, trigger, cancellationToken);
-        await projects.SetAsync(new ProjectKey(backend, project.Id), ProjectValueNames.AnnotationsSinceJob, "0", cancellationToken);
+        // Reset only a counter that ran: no write (a Redis round trip in a cluster, impossible during an outage) otherwise.
+        var key = new ProjectKey(backend, project.Id);
+        if ((await projects.GetAsync(key, cancellationToken)).Counter(ProjectValueNames.AnnotationsSinceJob) != 0)
+            await projects.SetAsync(key, ProjectValueNames.AnnotationsSinceJob, "0", cancellationToken);
         return new TrainingAnswer(TrainingOutcome.Queued, "ok", job,
             created ? $"Training job {job} queued." : $"Joined training job {job}, which has not started yet.");
     }
