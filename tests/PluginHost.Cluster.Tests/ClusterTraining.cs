@@ -1,5 +1,7 @@
 using System.Text.Json.Nodes;
 using PluginHost.Tests;
+using PluginHost.Tests.Shared;
+using PluginHost.Tests.Training;
 using static PluginHost.Tests.Training.TrainingRequests;
 
 namespace PluginHost.Cluster.Tests;
@@ -8,6 +10,14 @@ namespace PluginHost.Cluster.Tests;
 internal static class ClusterTraining
 {
     public const string Backend = "slowtrainer";
+
+    /// <summary>A replica of the cluster: a real host on <paramref name="redis"/> and the shared <paramref name="modelDir"/>,
+    /// serving the slow test trainer from the annotation store.</summary>
+    public static Task<RunningHost> StartReplicaAsync(RedisServer redis, string modelDir) => TrainingHost.StartAsync(modelDir, slowTrainer: true, settings:
+    [
+        ("PluginHost:RedisUrl", redis.ConnectionString),
+        ("Backends:slowtrainer:Training:DataSource", "Store"),
+    ]);
 
     public static async Task PrepareAsync(Func<string, string, Task<(int Status, JsonNode Body)>> post, int trainDelayMs)
     {

@@ -20,11 +20,7 @@ public sealed class ClusterTrainingTests : IAsyncLifetime
         for (var i = 0; i < 3; i++) _replicas.Add(await StartReplicaAsync());
     }
 
-    private Task<RunningHost> StartReplicaAsync() => TrainingHost.StartAsync(_modelDir, slowTrainer: true, settings:
-    [
-        ("PluginHost:RedisUrl", _redis.ConnectionString),
-        ("Backends:slowtrainer:Training:DataSource", "Store"),
-    ]);
+    private Task<RunningHost> StartReplicaAsync() => ClusterTraining.StartReplicaAsync(_redis, _modelDir);
 
     public async Task DisposeAsync()
     {

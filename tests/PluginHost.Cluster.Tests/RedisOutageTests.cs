@@ -24,12 +24,7 @@ public sealed class RedisOutageTests : IAsyncLifetime
         // Append-only, as deployed: what Redis acknowledged before the kill is still there after the restart.
         _redis = await RedisServer.StartNewAppendOnlyAsync();
         var modelDir = TempDirs.Create("outage-models");
-        for (var i = 0; i < 3; i++)
-            _replicas.Add(await TrainingHost.StartAsync(modelDir, slowTrainer: true, settings:
-            [
-                ("PluginHost:RedisUrl", _redis.ConnectionString),
-                ("Backends:slowtrainer:Training:DataSource", "Store"),
-            ]));
+        for (var i = 0; i < 3; i++) _replicas.Add(await StartReplicaAsync(_redis, modelDir));
     }
 
     public async Task DisposeAsync()
