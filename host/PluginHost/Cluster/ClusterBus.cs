@@ -24,7 +24,7 @@ public sealed class ClusterBus(IConnectionMultiplexer redis, ReplicaIdentity sel
     /// <summary>Runs <paramref name="handler"/> for every message another replica publishes from now on.</summary>
     public async Task SubscribeAsync(Action<ClusterMessage> handler)
     {
-        var queue = await redis.GetSubscriber().SubscribeAsync(Channel);
+        var queue = await SubscribeWhenConnectedAsync();
         queue.OnMessage(delivered =>
         {
             ClusterMessage? message;
@@ -48,4 +48,27 @@ public sealed class ClusterBus(IConnectionMultiplexer redis, ReplicaIdentity sel
             }
         });
     }
+
+    /// <summary>
+    /// The multiplexer reports itself connected before its subscription connection is up: a SUBSCRIBE right after
+    /// connecting can fail with "no connection is active". Retried for a few seconds; a Redis that stays away still
+    /// fails the call.
+    /// </summary>
+    private async Task<ChannelMessageQueue> SubscribeWhenConnectedAsync()
+    {
+        var deadline = DateTime.UtcNow + SubscribeGrace;
+        while (true)
+        {
+            try
+            {
+                return await redis.GetSubscriber().SubscribeAsync(Channel);
+            }
+            catch (RedisConnectionException) when (DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(50);
+            }
+        }
+    }
+
+    private static readonly TimeSpan SubscribeGrace = TimeSpan.FromSeconds(5);
 }
