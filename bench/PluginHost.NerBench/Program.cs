@@ -22,6 +22,11 @@ using PluginHost.Sdk.Protocol;
 //   DOTNET_gcServer=1 dotnet run -c Release --project bench/PluginHost.NerBench -- --http [--seconds 10]
 //   dotnet run -c Release --project bench/PluginHost.NerBench -- --brown     (real text: names in the Brown Corpus)
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
+if (args.Length == 2 && args[0] == "--derive-clusters")
+{
+    PluginHost.NerBench.WordClusterDerivation.Run(args[1]);
+    return;
+}
 if (args.Contains("--brown"))
 {
     // Real text: names in the hand-tagged Brown Corpus, held-out documents.

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using PluginHost.Plugins.Ner.Text;
 
@@ -19,6 +20,12 @@ public static class TokenFeaturizer
     private static readonly int[] Offsets = [-2, -1, 1, 2];
     private static readonly string[] WordAtOffset = ["lw-2=", "lw-1=", "lw+1=", "lw+2="];
     private static readonly string[] ShapeAtOffset = ["ssh-2=", "ssh-1=", "ssh+1=", "ssh+2="];
+
+    private static readonly string[] ClusterNames = ["c64=", "c256=", "c1024="];
+    private static readonly string[] FirstPieceNames = ["cf64=", "cf256=", "cf1024="];
+    private static readonly string[] LastPieceNames = ["cl64=", "cl256=", "cl1024="];
+
+    internal static string Experiment = Environment.GetEnvironmentVariable("NER_EXPERIMENT") ?? "";
 
     private const string Before = "<s>";
     private const string After = "</s>";
@@ -43,6 +50,9 @@ public static class TokenFeaturizer
             evidence[i] = (IsCapitalised(tokens[i].Text) ? "C" : "c") + stats.CaseEvidence + "|" + stats.EntityEvidence;
         }
         var runs = CapitalisedRuns.Positions(tokens);
+        var clusters = new WordClusterIds?[n];
+        if (!Experiment.Contains("noclusters"))
+            for (var i = 0; i < n; i++) clusters[i] = WordClusters.MiniLm.Lookup(tokens[i].Text);
         var rows = new string[n][];
         var features = new List<string>(40);
         for (var i = 0; i < n; i++)
@@ -72,6 +82,29 @@ public static class TokenFeaturizer
             features.Add("ev+1=" + (i < n - 1 ? evidence[i + 1] : After));
             features.Add("ev-1|ev|ev+1=" + (i > 0 ? evidence[i - 1] : Before) + "/" + evidence[i] + "/" + (i < n - 1 ? evidence[i + 1] : After));
             if (runs[i] is { } run) features.Add("run=" + run + position);
+
+            if (clusters[i] is { } own)
+            {
+                var grains = Experiment.Contains("c256only") ? 1 : own.First.Length;
+                for (var g = 0; g < grains; g++)
+                {
+                    var level = Experiment.Contains("c256only") ? 1 : g;
+                    if (own.IsWholeWord) features.Add(ClusterNames[level] + own.First[level]);
+                    else
+                    {
+                        features.Add(FirstPieceNames[level] + own.First[level]);
+                        features.Add(LastPieceNames[level] + own.Last![level]);
+                    }
+                }
+                if (Experiment.Contains("capconj"))
+                    features.Add("cap|c256=" + (IsCapitalised(word) ? "C" : "c") + (sentenceStart ? "S" : "") + own.First[1]);
+            }
+            else features.Add("c=none");
+            if (!Experiment.Contains("noneighbours"))
+            {
+                features.Add("c256-1=" + (i > 0 ? clusters[i - 1]?.First[1].ToString(CultureInfo.InvariantCulture) ?? "?" : Before));
+                features.Add("c256+1=" + (i < n - 1 ? clusters[i + 1]?.First[1].ToString(CultureInfo.InvariantCulture) ?? "?" : After));
+            }
 
             string LowerAt(int j) => j < 0 ? Before : j >= n ? After : lower[j];
             string ShapeAt(int j) => j < 0 ? Before : j >= n ? After : shortShapes[j];
