@@ -32,7 +32,7 @@ if (args.Contains("--brown"))
     // Real text: names in the hand-tagged Brown Corpus, held-out documents.
     var errors = args.SkipWhile(a => a != "--errors").Skip(1).Select(int.Parse).FirstOrDefault();
     var sizes = args.SkipWhile(a => a != "--sizes").Skip(1).Take(1).SelectMany(a => a.Split(',')).Select(int.Parse).ToList();
-    await PluginHost.NerBench.BrownNames.RunAsync(1500, 2000, errors, args.Contains("--compare"), sizes);
+    await PluginHost.NerBench.BrownNames.RunAsync(1500, 2000, errors, args.Contains("--compare"), sizes, args.Contains("--dev"));
     return;
 }
 var arguments = Args.Parse(args);

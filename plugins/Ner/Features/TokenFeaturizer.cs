@@ -9,11 +9,12 @@ namespace PluginHost.Plugins.Ner.Features;
 /// training time (unseen features simply contribute nothing). Window features let a per-token classifier use context.
 /// Bump <see cref="Version"/> whenever the features change: a saved model records the version it was trained with.
 /// Version 2 added the <see cref="WordLexicon"/> features (capitalisation away from sentence starts, a gazetteer
-/// learned from the annotations, both also for the neighbours) and the capitalised-run features.
+/// learned from the annotations, both also for the neighbours) and the capitalised-run features. Version 3 added the
+/// <see cref="WordClusters"/> (pretrained word classes from MiniLM's word-piece embeddings) of the token and its neighbours.
 /// </summary>
 public static class TokenFeaturizer
 {
-    public const int Version = 2;
+    public const int Version = 3;
 
     private static readonly string[] PrefixNames = ["p1=", "p2=", "p3=", "p4="];
     private static readonly string[] SuffixNames = ["s1=", "s2=", "s3=", "s4="];
@@ -21,11 +22,13 @@ public static class TokenFeaturizer
     private static readonly string[] WordAtOffset = ["lw-2=", "lw-1=", "lw+1=", "lw+2="];
     private static readonly string[] ShapeAtOffset = ["ssh-2=", "ssh-1=", "ssh+1=", "ssh+2="];
 
+    // Word-piece cluster features per granularity (64, 256, 1,024 clusters): whole word, first/last piece, neighbours.
+    private const int ClusterGrains = 3;
     private static readonly string[] ClusterNames = ["c64=", "c256=", "c1024="];
     private static readonly string[] FirstPieceNames = ["cf64=", "cf256=", "cf1024="];
     private static readonly string[] LastPieceNames = ["cl64=", "cl256=", "cl1024="];
-
-    internal static string Experiment = Environment.GetEnvironmentVariable("NER_EXPERIMENT") ?? "";
+    private static readonly string[] ClusterBefore = ["c64-1=", "c256-1=", "c1024-1="];
+    private static readonly string[] ClusterAfter = ["c64+1=", "c256+1=", "c1024+1="];
 
     private const string Before = "<s>";
     private const string After = "</s>";
@@ -51,8 +54,7 @@ public static class TokenFeaturizer
         }
         var runs = CapitalisedRuns.Positions(tokens);
         var clusters = new WordClusterIds?[n];
-        if (!Experiment.Contains("noclusters"))
-            for (var i = 0; i < n; i++) clusters[i] = WordClusters.MiniLm.Lookup(tokens[i].Text);
+        for (var i = 0; i < n; i++) clusters[i] = WordClusters.MiniLm.Lookup(tokens[i].Text);
         var rows = new string[n][];
         var features = new List<string>(40);
         for (var i = 0; i < n; i++)
@@ -83,28 +85,15 @@ public static class TokenFeaturizer
             features.Add("ev-1|ev|ev+1=" + (i > 0 ? evidence[i - 1] : Before) + "/" + evidence[i] + "/" + (i < n - 1 ? evidence[i + 1] : After));
             if (runs[i] is { } run) features.Add("run=" + run + position);
 
-            if (clusters[i] is { } own)
+            // Pretrained word classes (MiniLM word-piece clusters) of the token and its neighbours, and the token's
+            // coarse class with what the training texts say about it.
+            AddClusters(features, clusters[i]);
+            for (var g = 0; g < ClusterGrains; g++)
             {
-                var grains = Experiment.Contains("c256only") ? 1 : own.First.Length;
-                for (var g = 0; g < grains; g++)
-                {
-                    var level = Experiment.Contains("c256only") ? 1 : g;
-                    if (own.IsWholeWord) features.Add(ClusterNames[level] + own.First[level]);
-                    else
-                    {
-                        features.Add(FirstPieceNames[level] + own.First[level]);
-                        features.Add(LastPieceNames[level] + own.Last![level]);
-                    }
-                }
-                if (Experiment.Contains("capconj"))
-                    features.Add("cap|c256=" + (IsCapitalised(word) ? "C" : "c") + (sentenceStart ? "S" : "") + own.First[1]);
+                features.Add(ClusterBefore[g] + (i > 0 ? FirstCluster(clusters[i - 1], g) : Before));
+                features.Add(ClusterAfter[g] + (i < n - 1 ? FirstCluster(clusters[i + 1], g) : After));
             }
-            else features.Add("c=none");
-            if (!Experiment.Contains("noneighbours"))
-            {
-                features.Add("c256-1=" + (i > 0 ? clusters[i - 1]?.First[1].ToString(CultureInfo.InvariantCulture) ?? "?" : Before));
-                features.Add("c256+1=" + (i < n - 1 ? clusters[i + 1]?.First[1].ToString(CultureInfo.InvariantCulture) ?? "?" : After));
-            }
+            features.Add("ev|c64=" + evidence[i] + "|" + FirstCluster(clusters[i], 0));
 
             string LowerAt(int j) => j < 0 ? Before : j >= n ? After : lower[j];
             string ShapeAt(int j) => j < 0 ? Before : j >= n ? After : shortShapes[j];
@@ -121,6 +110,30 @@ public static class TokenFeaturizer
         }
         return rows;
     }
+
+    /// <summary>The word's classes at every granularity: of the whole word, or of its first and last word pieces (a long
+    /// or rare name such as "Longstreet" is several pieces); "c=none" when the vocabulary cannot spell it.</summary>
+    private static void AddClusters(List<string> features, WordClusterIds? ids)
+    {
+        if (ids is not { } own)
+        {
+            features.Add("c=none");
+            return;
+        }
+        for (var g = 0; g < ClusterGrains; g++)
+        {
+            if (own.IsWholeWord)
+            {
+                features.Add(ClusterNames[g] + own.First[g].ToString(CultureInfo.InvariantCulture));
+                continue;
+            }
+            features.Add(FirstPieceNames[g] + own.First[g].ToString(CultureInfo.InvariantCulture));
+            features.Add(LastPieceNames[g] + own.Last![g].ToString(CultureInfo.InvariantCulture));
+        }
+    }
+
+    private static string FirstCluster(WordClusterIds? ids, int grain) =>
+        ids is { } own ? own.First[grain].ToString(CultureInfo.InvariantCulture) : "?";
 
     /// <summary>Word shape: upper → X, lower → x, digit → d, others kept. Collapsed shapes merge repeats ("Xxxxx" → "Xx").</summary>
     public static string Shape(string word, bool collapse)
