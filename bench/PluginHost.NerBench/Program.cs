@@ -27,6 +27,11 @@ if (args.Length == 2 && args[0] == "--derive-clusters")
     PluginHost.NerBench.WordClusterDerivation.Run(args[1]);
     return;
 }
+if (args.Length == 2 && args[0] == "--derive-words")
+{
+    await PluginHost.NerBench.EnglishWordDerivation.RunAsync(args[1]);
+    return;
+}
 if (args.Contains("--brown"))
 {
     // Real text: names in the hand-tagged Brown Corpus, held-out documents.

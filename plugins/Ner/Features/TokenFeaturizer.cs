@@ -10,7 +10,8 @@ namespace PluginHost.Plugins.Ner.Features;
 /// Bump <see cref="Version"/> whenever the features change: a saved model records the version it was trained with.
 /// Version 2 added the <see cref="WordLexicon"/> features (capitalisation away from sentence starts, a gazetteer
 /// learned from the annotations, both also for the neighbours) and the capitalised-run features. Version 3 added the
-/// <see cref="WordClusters"/> (pretrained word classes from MiniLM's word-piece embeddings) of the token and its neighbours.
+/// <see cref="WordClusters"/> (pretrained word classes from MiniLM's word-piece embeddings) of the token and its neighbours,
+/// and whether a word is a common lower-case <see cref="EnglishWords">English word</see>.
 /// </summary>
 public static class TokenFeaturizer
 {
@@ -54,7 +55,12 @@ public static class TokenFeaturizer
         }
         var runs = CapitalisedRuns.Positions(tokens);
         var clusters = new WordClusterIds?[n];
-        for (var i = 0; i < n; i++) clusters[i] = WordClusters.MiniLm.Lookup(tokens[i].Text);
+        var english = new string?[n];
+        for (var i = 0; i < n; i++)
+        {
+            clusters[i] = WordClusters.MiniLm.Lookup(tokens[i].Text);
+            english[i] = EnglishWords.Scowl.Level(lower[i]);
+        }
         var rows = new string[n][];
         var features = new List<string>(40);
         for (var i = 0; i < n; i++)
@@ -94,6 +100,12 @@ public static class TokenFeaturizer
                 features.Add(ClusterAfter[g] + (i < n - 1 ? FirstCluster(clusters[i + 1], g) : After));
             }
             features.Add("ev|c64=" + evidence[i] + "|" + FirstCluster(clusters[i], 0));
+            // Is it a common lower-case English word (SCOWL)? Alone, with its capital and sentence start, and for the
+            // neighbours: a capitalised non-word is likely a name, a capitalised common word likely not.
+            features.Add("en=" + (english[i] ?? "no"));
+            features.Add("en|cap=" + (english[i] ?? "no") + (IsCapitalised(word) ? "C" : "c") + position);
+            features.Add("en-1=" + (i > 0 ? english[i - 1] is null ? "no" : "yes" : Before));
+            features.Add("en+1=" + (i < n - 1 ? english[i + 1] is null ? "no" : "yes" : After));
 
             string LowerAt(int j) => j < 0 ? Before : j >= n ? After : lower[j];
             string ShapeAt(int j) => j < 0 ? Before : j >= n ? After : shortShapes[j];
