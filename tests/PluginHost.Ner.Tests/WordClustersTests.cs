@@ -43,9 +43,25 @@ public sealed class WordClustersTests
     }
 
     [Fact]
-    public void A_malformed_line_is_reported()
+    public void A_malformed_line_or_a_line_with_another_number_of_ids_is_reported()
     {
         var error = Assert.Throws<InvalidDataException>(() => Table("long 1 1 1\nbroken\n"));
         Assert.Contains("'broken'", error.Message);
+        Assert.Throws<InvalidDataException>(() => Table("long 1 1 1\nshort 1 1\n"));
+        Assert.Equal([2, 6, 4], Table("a 1 5 0\nb 0 0 3\n").ClusterCounts);
+    }
+
+    [Fact]
+    public void Cluster_feature_names_carry_kind_granularity_offset_and_id()
+    {
+        var names = new ClusterFeatureNames([64, 256]);
+        Assert.Equal(2, names.Grains);
+        Assert.Equal("c256=49", names.Get(ClusterFeatureNames.Whole, 1, 49));
+        Assert.Equal("cf64=3", names.Get(ClusterFeatureNames.FirstPiece, 0, 3));
+        Assert.Equal("cl256=255", names.Get(ClusterFeatureNames.LastPiece, 1, 255));
+        Assert.Equal("c64-1=7", names.Get(ClusterFeatureNames.Before, 0, 7));
+        Assert.Equal("c256+1=?", names.Unknown(ClusterFeatureNames.After, 1));
+        Assert.Equal("c64-1=<s>", names.Edge(ClusterFeatureNames.Before, 0));
+        Assert.Equal("c64+1=</s>", names.Edge(ClusterFeatureNames.After, 0));
     }
 }

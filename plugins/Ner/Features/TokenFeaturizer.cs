@@ -23,13 +23,7 @@ public static class TokenFeaturizer
     private static readonly string[] WordAtOffset = ["lw-2=", "lw-1=", "lw+1=", "lw+2="];
     private static readonly string[] ShapeAtOffset = ["ssh-2=", "ssh-1=", "ssh+1=", "ssh+2="];
 
-    // Word-piece cluster features per granularity (64, 256, 1,024 clusters): whole word, first/last piece, neighbours.
-    private const int ClusterGrains = 3;
-    private static readonly string[] ClusterNames = ["c64=", "c256=", "c1024="];
-    private static readonly string[] FirstPieceNames = ["cf64=", "cf256=", "cf1024="];
-    private static readonly string[] LastPieceNames = ["cl64=", "cl256=", "cl1024="];
-    private static readonly string[] ClusterBefore = ["c64-1=", "c256-1=", "c1024-1="];
-    private static readonly string[] ClusterAfter = ["c64+1=", "c256+1=", "c1024+1="];
+    private static readonly ClusterFeatureNames ClusterNames = new(WordClusters.MiniLm.ClusterCounts);
 
     private const string Before = "<s>";
     private const string After = "</s>";
@@ -94,12 +88,12 @@ public static class TokenFeaturizer
             // Pretrained word classes (MiniLM word-piece clusters) of the token and its neighbours, and the token's
             // coarse class with what the training texts say about it.
             AddClusters(features, clusters[i]);
-            for (var g = 0; g < ClusterGrains; g++)
+            for (var g = 0; g < ClusterNames.Grains; g++)
             {
-                features.Add(ClusterBefore[g] + (i > 0 ? FirstCluster(clusters[i - 1], g) : Before));
-                features.Add(ClusterAfter[g] + (i < n - 1 ? FirstCluster(clusters[i + 1], g) : After));
+                features.Add(i > 0 ? NeighbourCluster(ClusterFeatureNames.Before, clusters[i - 1], g) : ClusterNames.Edge(ClusterFeatureNames.Before, g));
+                features.Add(i < n - 1 ? NeighbourCluster(ClusterFeatureNames.After, clusters[i + 1], g) : ClusterNames.Edge(ClusterFeatureNames.After, g));
             }
-            features.Add("ev|c64=" + evidence[i] + "|" + FirstCluster(clusters[i], 0));
+            features.Add("ev|c64=" + evidence[i] + "|" + (clusters[i] is { } coarse ? coarse.First[0].ToString(CultureInfo.InvariantCulture) : "?"));
             // Is it a common lower-case English word (SCOWL)? Alone, with its capital and sentence start, and for the
             // neighbours: a capitalised non-word is likely a name, a capitalised common word likely not.
             features.Add("en=" + (english[i] ?? "no"));
@@ -132,20 +126,20 @@ public static class TokenFeaturizer
             features.Add("c=none");
             return;
         }
-        for (var g = 0; g < ClusterGrains; g++)
+        for (var g = 0; g < ClusterNames.Grains; g++)
         {
             if (own.IsWholeWord)
             {
-                features.Add(ClusterNames[g] + own.First[g].ToString(CultureInfo.InvariantCulture));
+                features.Add(ClusterNames.Get(ClusterFeatureNames.Whole, g, own.First[g]));
                 continue;
             }
-            features.Add(FirstPieceNames[g] + own.First[g].ToString(CultureInfo.InvariantCulture));
-            features.Add(LastPieceNames[g] + own.Last![g].ToString(CultureInfo.InvariantCulture));
+            features.Add(ClusterNames.Get(ClusterFeatureNames.FirstPiece, g, own.First[g]));
+            features.Add(ClusterNames.Get(ClusterFeatureNames.LastPiece, g, own.Last![g]));
         }
     }
 
-    private static string FirstCluster(WordClusterIds? ids, int grain) =>
-        ids is { } own ? own.First[grain].ToString(CultureInfo.InvariantCulture) : "?";
+    private static string NeighbourCluster(int kind, WordClusterIds? ids, int grain) =>
+        ids is { } known ? ClusterNames.Get(kind, grain, known.First[grain]) : ClusterNames.Unknown(kind, grain);
 
     /// <summary>Word shape: upper → X, lower → x, digit → d, others kept. Collapsed shapes merge repeats ("Xxxxx" → "Xx").</summary>
     public static string Shape(string word, bool collapse)

@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Globalization;
 using System.Text;
 using PluginHost.Plugins.Text;
 
@@ -21,11 +23,20 @@ public sealed class WordClusters
     private readonly Dictionary<string, int[]> _pieces;
     private readonly Dictionary<string, int[]>.AlternateLookup<ReadOnlySpan<char>> _lookup;
 
-    private WordClusters(Dictionary<string, int[]> pieces)
+    // Tokens seen before, as written: most tokens of a text are frequent words, and a name's pieces cost a greedy
+    // search. Bounded so a stream of new words cannot grow it without end.
+    private readonly ConcurrentDictionary<string, WordClusterIds?> _seen = new(StringComparer.Ordinal);
+    private const int MaxSeen = 200_000;
+
+    private WordClusters(Dictionary<string, int[]> pieces, int[] clusterCounts)
     {
         _pieces = pieces;
         _lookup = pieces.GetAlternateLookup<ReadOnlySpan<char>>();
+        ClusterCounts = clusterCounts;
     }
+
+    /// <summary>Clusters per granularity (the largest id + 1 of each column), e.g. 64, 256, 1024.</summary>
+    public IReadOnlyList<int> ClusterCounts { get; }
 
     /// <summary>The table embedded in this assembly (loaded once per process, about 30,000 entries).</summary>
     public static WordClusters MiniLm => Bundled.Value;
@@ -35,6 +46,14 @@ public sealed class WordClusters
     /// <summary>The cluster ids (one per granularity) of a word: of the whole word when it is one vocabulary entry, else
     /// of its first and last word pieces. <c>null</c> when it has no letter-bearing piece the vocabulary knows.</summary>
     public WordClusterIds? Lookup(string word)
+    {
+        if (_seen.TryGetValue(word, out var known)) return known;
+        var ids = Find(word);
+        if (_seen.Count < MaxSeen) _seen.TryAdd(word, ids);
+        return ids;
+    }
+
+    private WordClusterIds? Find(string word)
     {
         if (word.Length > MaxWordLength) return null;
         Span<char> buffer = stackalloc char[MaxWordLength + 2];
@@ -76,14 +95,18 @@ public sealed class WordClusters
     public static WordClusters Load(TextReader reader)
     {
         var pieces = new Dictionary<string, int[]>(31_000, StringComparer.Ordinal);
+        int[]? counts = null;
         while (reader.ReadLine() is { } line)
         {
             var parts = line.Split(' ');
-            if (parts.Length < 2)
-                throw new InvalidDataException($"Word cluster line '{line}' does not have the form 'piece c1 c2 …'.");
-            pieces[parts[0]] = parts[1..].Select(int.Parse).ToArray();
+            if (parts.Length < 2 || counts is not null && parts.Length != counts.Length + 1)
+                throw new InvalidDataException($"Word cluster line '{line}' does not have the form 'piece c1 c2 …' with as many ids as the first line.");
+            var ids = parts[1..].Select(p => int.Parse(p, NumberStyles.None, CultureInfo.InvariantCulture)).ToArray();
+            counts ??= new int[ids.Length];
+            for (var g = 0; g < ids.Length; g++) counts[g] = Math.Max(counts[g], ids[g] + 1);
+            pieces[parts[0]] = ids;
         }
-        return new WordClusters(pieces);
+        return new WordClusters(pieces, counts ?? []);
     }
 
     private static WordClusters LoadBundled()
