@@ -44,7 +44,8 @@ public sealed class WordClusters
     public int Count => _pieces.Count;
 
     /// <summary>The cluster ids (one per granularity) of a word: of the whole word when it is one vocabulary entry, else
-    /// of its first and last word pieces. <c>null</c> when it has no letter-bearing piece the vocabulary knows.</summary>
+    /// of its first and last word pieces. <c>null</c> when the vocabulary cannot spell it (BERT's [UNK]) or it is longer
+    /// than 40 characters.</summary>
     public WordClusterIds? Lookup(string word)
     {
         if (_seen.TryGetValue(word, out var known)) return known;
