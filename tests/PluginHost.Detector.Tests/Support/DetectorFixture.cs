@@ -1,3 +1,4 @@
+using PluginHost.Tests.Shared;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using System.Text.Json;
@@ -91,26 +92,6 @@ public static class TestDetector
         return services.BuildServiceProvider().GetRequiredService<IOptions<DetectorSettings>>();
     }
 
-    public static PredictContext Context(string labelConfig, params string[] images) => new()
-    {
-        BackendName = "detector",
-        Project = ProjectRef.FromString("7.1710967805"),
-        LabelConfig = LabelConfig.Parse(labelConfig),
-        ExtraParams = ExtraParams.Empty,
-        Logger = NullLogger.Instance,
-        State = new NoState(),
-        ModelVersion = "test",
-        Tasks = images.Select((image, i) => new LabelStudioTask
-        {
-            Id = 100 + i,
-            Data = new Dictionary<string, JsonElement> { ["image"] = JsonSerializer.SerializeToElement(image) },
-        }).ToList(),
-    };
-
-    private sealed class NoState : IProjectState
-    {
-        public string? Get(string key) => null;
-
-        public ValueTask SetAsync(string key, string value, CancellationToken cancellationToken) => ValueTask.CompletedTask;
-    }
+    public static PredictContext Context(string labelConfig, params string[] images) =>
+        ImageTaskContexts.Create("detector", labelConfig, images, "image", firstTaskId: 100);
 }

@@ -1,3 +1,4 @@
+using PluginHost.Tests.Shared;
 using System.Text.Json;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -61,27 +62,6 @@ public static class OcrKit
 
     public static PredictContext Batch(string config, params string[] images) => Context(config, images, null);
 
-    public static PredictContext Context(string config, IReadOnlyList<string> images, InteractiveContext? interactive) => new()
-    {
-        BackendName = "ocr",
-        Project = ProjectRef.FromString("3.1710967805"),
-        LabelConfig = LabelConfig.Parse(config),
-        ExtraParams = ExtraParams.Empty,
-        Logger = NullLogger.Instance,
-        State = new NoState(),
-        ModelVersion = "test",
-        Interactive = interactive,
-        Tasks = images.Select((image, i) => new LabelStudioTask
-        {
-            Id = 500 + i,
-            Data = new Dictionary<string, JsonElement> { ["ocr"] = JsonSerializer.SerializeToElement(image) },
-        }).ToList(),
-    };
-
-    private sealed class NoState : IProjectState
-    {
-        public string? Get(string key) => null;
-
-        public ValueTask SetAsync(string key, string value, CancellationToken cancellationToken) => ValueTask.CompletedTask;
-    }
+    public static PredictContext Context(string config, IReadOnlyList<string> images, InteractiveContext? interactive) =>
+        ImageTaskContexts.Create("ocr", config, images, "ocr", firstTaskId: 500, interactive);
 }

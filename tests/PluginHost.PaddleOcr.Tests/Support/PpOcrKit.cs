@@ -1,3 +1,4 @@
+using PluginHost.Tests.Shared;
 using System.Reflection;
 using System.Text.Json;
 using Microsoft.Extensions.Configuration;
@@ -50,27 +51,6 @@ public static class PpOcrKit
                 SourceDirectory = Path.GetTempPath(),
             });
 
-    public static PredictContext Context(string config, IReadOnlyList<string> images, InteractiveContext? interactive = null) => new()
-    {
-        BackendName = "ppocr",
-        Project = ProjectRef.FromString("3.1710967805"),
-        LabelConfig = LabelConfig.Parse(config),
-        ExtraParams = ExtraParams.Empty,
-        Logger = NullLogger.Instance,
-        State = new NoState(),
-        ModelVersion = "test",
-        Interactive = interactive,
-        Tasks = images.Select((image, i) => new LabelStudioTask
-        {
-            Id = 700 + i,
-            Data = new Dictionary<string, JsonElement> { ["ocr"] = JsonSerializer.SerializeToElement(image) },
-        }).ToList(),
-    };
-
-    private sealed class NoState : IProjectState
-    {
-        public string? Get(string key) => null;
-
-        public ValueTask SetAsync(string key, string value, CancellationToken cancellationToken) => ValueTask.CompletedTask;
-    }
+    public static PredictContext Context(string config, IReadOnlyList<string> images, InteractiveContext? interactive = null) =>
+        ImageTaskContexts.Create("ppocr", config, images, "ocr", firstTaskId: 700, interactive);
 }

@@ -1,3 +1,4 @@
+using PluginHost.Tests.Shared;
 using System.Collections;
 using System.Text.Json;
 using Microsoft.Extensions.Configuration;
@@ -50,22 +51,9 @@ public sealed class TestBackends : IDisposable
         return services.BuildServiceProvider().GetRequiredService<IOptions<T>>();
     }
 
-    public static PredictContext Context(string labelConfig, IReadOnlyList<string> images, string? contextJson = null) => new()
-    {
-        BackendName = "test",
-        Project = ProjectRef.FromString("7.1710967805"),
-        LabelConfig = LabelConfig.Parse(labelConfig),
-        ExtraParams = ExtraParams.Empty,
-        Logger = NullLogger.Instance,
-        State = new NoState(),
-        ModelVersion = "test",
-        Tasks = images.Select((image, i) => new LabelStudioTask
-        {
-            Id = 100 + i,
-            Data = new Dictionary<string, JsonElement> { ["image"] = JsonSerializer.SerializeToElement(image) },
-        }).ToList(),
-        Interactive = contextJson is null ? null : JsonSerializer.Deserialize<InteractiveContext>(contextJson, Sdk.Json.SdkJson.Options),
-    };
+    public static PredictContext Context(string labelConfig, IReadOnlyList<string> images, string? contextJson = null) =>
+        ImageTaskContexts.Create("test", labelConfig, images, "image", firstTaskId: 100,
+            contextJson is null ? null : JsonSerializer.Deserialize<InteractiveContext>(contextJson, Sdk.Json.SdkJson.Options));
 
     public static string DataUri(byte[] image) => $"data:image/png;base64,{Convert.ToBase64String(image)}";
 
@@ -73,12 +61,5 @@ public sealed class TestBackends : IDisposable
     {
         _data.Dispose();
         _temp.Dispose();
-    }
-
-    private sealed class NoState : IProjectState
-    {
-        public string? Get(string key) => null;
-
-        public ValueTask SetAsync(string key, string value, CancellationToken cancellationToken) => ValueTask.CompletedTask;
     }
 }
