@@ -36,6 +36,13 @@ internal sealed class BackendEndpoints(
     public async Task HostHealthAsync(HttpContext context)
     {
         var backends = registry.Slots.Select(Describe).ToList();
+        // Isolated backends: what their worker says about the backend, with the worker's own state.
+        var workers = context.RequestServices.GetRequiredService<Isolation.IsolatedWorkers>().All.ToList();
+        if (workers.Count > 0)
+        {
+            backends.AddRange(await Task.WhenAll(workers.Select(w => w.DescribeAsync(context.RequestAborted))));
+            backends.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
+        }
         var jobs = context.RequestServices.GetService<Jobs.PredictionJobs>()?.All.Take(20).Select(j => j.Snapshot()).ToList();
         var cluster = context.RequestServices.GetService<Cluster.ClusterHealthReporter>() is { } reporter ? await reporter.DescribeAsync() : null;
         var body = new HostHealth("UP", "PluginHost", registry.Default?.Name, backends, jobs is { Count: > 0 } ? jobs : null, cluster);

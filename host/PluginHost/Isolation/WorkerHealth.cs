@@ -1,0 +1,12 @@
+namespace PluginHost.Isolation;
+
+/// <summary>The worker process of an isolated backend, as <c>/health</c> shows it.</summary>
+/// <param name="State"><see cref="WorkerStates"/>: starting, running, restarting or stopped.</param>
+/// <param name="Pid">The running worker's process id; null while none runs.</param>
+/// <param name="Restarts">Workers started after the first (crashes, failed starts).</param>
+/// <param name="LastExitCode">Exit code of the last worker that ended (128 + signal when a signal killed it).</param>
+/// <param name="LastSignal">The signal that killed the last worker (<c>SIGSEGV</c>, <c>SIGKILL</c>…), if one did.</param>
+/// <param name="LastExitAt">When the last worker ended.</param>
+/// <param name="NextStartAt">While restarting: when the next worker starts (exponential backoff).</param>
+public sealed record WorkerHealth(string State, int? Pid, int Restarts, int? LastExitCode, string? LastSignal,
+    DateTimeOffset? LastExitAt, DateTimeOffset? NextStartAt);

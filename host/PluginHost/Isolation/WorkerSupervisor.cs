@@ -1,0 +1,264 @@
+using System.Diagnostics;
+using System.Text.Json;
+using PluginHost.Configuration;
+using PluginHost.Http;
+
+namespace PluginHost.Isolation;
+
+/// <summary>
+/// Keeps the worker process of one isolated backend alive: starts it, waits until it answers <c>/health</c> on its
+/// socket, watches it, and when it ends (a native crash, a kill, a failed start) starts the next one after an
+/// exponential backoff — <see cref="IsolationSettings.RestartDelaySeconds"/> doubling up to
+/// <see cref="IsolationSettings.MaxRestartDelaySeconds"/>, back to the start after a worker stayed up
+/// <see cref="IsolationSettings.HealthyResetSeconds"/>. While no worker answers, <see cref="Client"/> is null and the
+/// backend's routes answer 503 with <c>Retry-After</c>.
+/// </summary>
+internal sealed class WorkerSupervisor : IAsyncDisposable
+{
+    private static readonly TimeSpan ReadyPollInterval = TimeSpan.FromMilliseconds(50);
+    private static readonly TimeSpan ReadyProbeTimeout = TimeSpan.FromSeconds(2);
+
+    private readonly IConfiguration _configuration;
+    private readonly HostPaths _paths;
+    private readonly IsolationSettings _settings;
+    private readonly ILogger _logger;
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly TaskCompletionSource _firstAttempt = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly object _gate = new();
+    private Task _loop = Task.CompletedTask;
+    private Process? _process;
+    private volatile HttpMessageInvoker? _client;
+    private WorkerHealth _health = new(WorkerStates.Starting, null, 0, null, null, null, null);
+
+    public WorkerSupervisor(string backend, string socketPath, IConfiguration configuration, HostPaths paths,
+        IsolationSettings settings, ILogger logger)
+    {
+        Backend = backend;
+        SocketPath = socketPath;
+        _configuration = configuration;
+        _paths = paths;
+        _settings = settings;
+        _logger = logger;
+    }
+
+    public string Backend { get; }
+
+    public string SocketPath { get; }
+
+    /// <summary>The running worker's connection pool; null while no worker answers.</summary>
+    public HttpMessageInvoker? Client => _client;
+
+    public WorkerHealth Health
+    {
+        get { lock (_gate) return _health; }
+    }
+
+    /// <summary>Completes when the first worker answered, or its first start failed (the host serves either way).</summary>
+    public Task FirstAttempt => _firstAttempt.Task;
+
+    public void Start() => _loop = Task.Run(() => SuperviseAsync(_stopping.Token));
+
+    private async Task SuperviseAsync(CancellationToken stopping)
+    {
+        var delay = TimeSpan.FromSeconds(_settings.RestartDelaySeconds);
+        var maxDelay = TimeSpan.FromSeconds(_settings.MaxRestartDelaySeconds);
+        while (!stopping.IsCancellationRequested)
+        {
+            var started = Stopwatch.GetTimestamp();
+            try
+            {
+                await RunOnceAsync(stopping);
+            }
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception ex)
+            {
+                // Could not even start the process (executable missing, socket folder unwritable): retried like a crash.
+                _logger.LogError(ex, "Could not run the worker of backend {Backend}", Backend);
+                Update(h => h with { State = WorkerStates.Restarting, Pid = null, LastExitAt = DateTimeOffset.UtcNow });
+            }
+            _firstAttempt.TrySetResult();
+            if (stopping.IsCancellationRequested) break;
+            if (Stopwatch.GetElapsedTime(started) >= TimeSpan.FromSeconds(_settings.HealthyResetSeconds))
+                delay = TimeSpan.FromSeconds(_settings.RestartDelaySeconds);
+            Update(h => h with { State = WorkerStates.Restarting, NextStartAt = DateTimeOffset.UtcNow + delay });
+            _logger.LogWarning("Restarting the worker of backend {Backend} in {DelaySeconds:0.0} s", Backend, delay.TotalSeconds);
+            try
+            {
+                await Task.Delay(delay, stopping);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, maxDelay.Ticks));
+            Update(h => h with { Restarts = h.Restarts + 1, NextStartAt = null });
+        }
+        _firstAttempt.TrySetResult();
+    }
+
+    /// <summary>One worker's life: start, wait until it answers, serve until it ends. Returns only once it has ended
+    /// (on host shutdown <see cref="StopAsync"/> makes it end).</summary>
+    private async Task RunOnceAsync(CancellationToken stopping)
+    {
+        if (File.Exists(SocketPath)) File.Delete(SocketPath);
+        using var process = Process.Start(WorkerCommand.Create(Backend))
+                            ?? throw new InvalidOperationException($"The worker process of backend '{Backend}' did not start.");
+        lock (_gate) _process = process;
+        Update(h => h with { State = WorkerStates.Starting, Pid = process.Id });
+        _logger.LogInformation("Started the worker of backend {Backend}: pid {Pid}, socket {Socket}", Backend, process.Id, SocketPath);
+        using var client = UnixSocketClient.Create(SocketPath);
+        try
+        {
+            await process.StandardInput.WriteLineAsync(WorkerConfiguration.Serialize(_configuration, _paths, Backend, SocketPath).AsMemory(), stopping);
+            await process.StandardInput.FlushAsync(stopping);
+            if (await WaitUntilReadyAsync(process, client, stopping))
+            {
+                _client = client;
+                Update(h => h with { State = WorkerStates.Running });
+                _firstAttempt.TrySetResult();
+                _logger.LogInformation("The worker of backend {Backend} (pid {Pid}) serves", Backend, process.Id);
+            }
+            else if (!process.HasExited)
+            {
+                _logger.LogError("The worker of backend {Backend} (pid {Pid}) did not answer within {Seconds} s; killing it",
+                    Backend, process.Id, _settings.StartTimeoutSeconds);
+                process.Kill(entireProcessTree: true);
+            }
+        }
+        catch (Exception ex) when (ex is IOException or OperationCanceledException)
+        {
+            // Died before it read its configuration, or the host is stopping (StopAsync ends the process): either way
+            // the process ending is what this waits for below.
+        }
+        finally
+        {
+            // Never cancelled: a worker is let go only once it has ended.
+            await process.WaitForExitAsync(CancellationToken.None);
+            _client = null;
+            lock (_gate) _process = null;
+        }
+        RecordExit(process);
+    }
+
+    private async Task<bool> WaitUntilReadyAsync(Process process, HttpMessageInvoker client, CancellationToken stopping)
+    {
+        var deadline = Stopwatch.GetTimestamp() + (long)(_settings.StartTimeoutSeconds * Stopwatch.Frequency);
+        while (!process.HasExited && Stopwatch.GetTimestamp() < deadline)
+        {
+            if (File.Exists(SocketPath))
+            {
+                using var probe = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+                probe.CancelAfter(ReadyProbeTimeout);
+                try
+                {
+                    using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(UnixSocketClient.BaseAddress, "health"));
+                    using var response = await client.SendAsync(request, probe.Token);
+                    return true; // any answer: the worker's Kestrel serves, its backend's own state is on its /health
+                }
+                catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException && !stopping.IsCancellationRequested)
+                {
+                    // Listening but not answering yet.
+                }
+            }
+            await Task.Delay(ReadyPollInterval, stopping);
+        }
+        return false;
+    }
+
+    /// <summary>The backend's <c>/health</c> as its worker answers it, with the worker's state; DOWN while no worker answers.</summary>
+    public async Task<BackendHealth> DescribeAsync(CancellationToken cancellationToken)
+    {
+        var worker = Health;
+        if (Client is { } client)
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(ReadyProbeTimeout);
+            try
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(UnixSocketClient.BaseAddress, Backend + "/health"));
+                using var response = await client.SendAsync(request, timeout.Token);
+                await using var body = await response.Content.ReadAsStreamAsync(timeout.Token);
+                if (await JsonSerializer.DeserializeAsync(body, HostJson.Info<BackendHealth>(), timeout.Token) is { } answered)
+                    return answered with { Worker = worker };
+            }
+            catch (Exception ex) when (ex is HttpRequestException or JsonException or ObjectDisposedException
+                                           || ex is OperationCanceledException && !cancellationToken.IsCancellationRequested)
+            {
+                // Down or not answering: described below from the supervisor's side.
+            }
+        }
+        var lastExit = worker.LastExitCode is { } code ? $"; its last worker ended with exit code {code}{(worker.LastSignal is { } s ? $" ({s})" : "")}" : "";
+        return new BackendHealth("DOWN", Backend, Backend, worker.State, null, null, null,
+            $"Backend '{Backend}' runs in a worker process that is {worker.State}{lastExit}.", null, worker);
+    }
+
+    private void RecordExit(Process process)
+    {
+        var code = process.ExitCode;
+        var signal = UnixSignals.FromExitCode(code);
+        Update(h => h with { Pid = null, LastExitCode = code, LastSignal = signal, LastExitAt = DateTimeOffset.UtcNow });
+        IsolationInstruments.RecordExit(Backend, signal);
+        if (_stopping.IsCancellationRequested) return;
+        _logger.LogError("The worker of backend {Backend} (pid {Pid}) ended with exit code {ExitCode}{Signal}; its requests answered 503",
+            Backend, process.Id, code, signal is null ? "" : $" ({signal})");
+    }
+
+    private void Update(Func<WorkerHealth, WorkerHealth> change)
+    {
+        lock (_gate) _health = change(_health);
+    }
+
+    /// <summary>Stops supervising: closes the worker's stdin (it shuts down), kills it if it is still there after
+    /// <see cref="IsolationSettings.StopTimeoutSeconds"/>.</summary>
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        Process? process;
+        lock (_gate) process = _process;
+        _stopping.Cancel();
+        try
+        {
+            process?.StandardInput.Close();
+        }
+        catch (Exception ex) when (ex is IOException or InvalidOperationException or ObjectDisposedException)
+        {
+            // Already gone.
+        }
+        try
+        {
+            await _loop.WaitAsync(TimeSpan.FromSeconds(_settings.StopTimeoutSeconds), cancellationToken);
+        }
+        catch (TimeoutException)
+        {
+            _logger.LogWarning("The worker of backend {Backend} did not stop within {Seconds} s; killing it", Backend, _settings.StopTimeoutSeconds);
+            Kill(process);
+            await _loop;
+        }
+        catch (OperationCanceledException)
+        {
+            Kill(process);
+            await _loop;
+        }
+        Update(h => h with { State = WorkerStates.Stopped, Pid = null, NextStartAt = null });
+    }
+
+    private static void Kill(Process? process)
+    {
+        try
+        {
+            process?.Kill(entireProcessTree: true);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or ObjectDisposedException or System.ComponentModel.Win32Exception)
+        {
+            // Already gone.
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_stopping.IsCancellationRequested) await StopAsync(CancellationToken.None);
+        _stopping.Dispose();
+    }
+}
