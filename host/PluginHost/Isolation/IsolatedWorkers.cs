@@ -10,6 +10,8 @@ namespace PluginHost.Isolation;
 /// </summary>
 internal sealed class IsolatedWorkers : IHostedService, IAsyncDisposable
 {
+    private const string FolderPrefix = "pluginhost-";
+
     private readonly Dictionary<string, WorkerSupervisor> _supervisors = new(StringComparer.OrdinalIgnoreCase);
     private readonly ILogger<IsolatedWorkers> _logger;
     private readonly string? _socketDir;
@@ -33,6 +35,7 @@ internal sealed class IsolatedWorkers : IHostedService, IAsyncDisposable
     public Task StartAsync(CancellationToken cancellationToken)
     {
         if (_socketDir is null) return Task.CompletedTask;
+        RemoveFoldersOfDeadHosts(Path.GetDirectoryName(_socketDir)!);
         // Only the host's user may reach the workers (they trust every request: auth is the host's).
         if (OperatingSystem.IsWindows()) Directory.CreateDirectory(_socketDir);
         else Directory.CreateDirectory(_socketDir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
@@ -66,6 +69,38 @@ internal sealed class IsolatedWorkers : IHostedService, IAsyncDisposable
         foreach (var supervisor in _supervisors.Values) await supervisor.DisposeAsync();
     }
 
+    /// <summary>A host that was killed (SIGKILL, OOM) could not remove its socket folder: the next host does.</summary>
+    private void RemoveFoldersOfDeadHosts(string root)
+    {
+        if (!Directory.Exists(root)) return;
+        foreach (var folder in Directory.EnumerateDirectories(root, FolderPrefix + "*"))
+        {
+            var parts = Path.GetFileName(folder).Split('-');
+            if (parts.Length != 3 || !int.TryParse(parts[1], out var pid) || IsAlive(pid)) continue;
+            try
+            {
+                Directory.Delete(folder, recursive: true);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                _logger.LogDebug("Could not remove the stale worker socket folder {Folder}: {Error}", folder, ex.Message);
+            }
+        }
+    }
+
+    private static bool IsAlive(int pid)
+    {
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>One folder per host instance (several hosts may share a process, as in tests); short, since a socket
     /// path is limited to 107 bytes.</summary>
     private static string SocketFolder(IsolationSettings settings)
@@ -73,6 +108,6 @@ internal sealed class IsolatedWorkers : IHostedService, IAsyncDisposable
         var root = settings.SocketDir.Length > 0 ? settings.SocketDir
             : Environment.GetEnvironmentVariable("XDG_RUNTIME_DIR") is { Length: > 0 } runtime && Directory.Exists(runtime) ? runtime
             : Path.GetTempPath();
-        return Path.Combine(Path.GetFullPath(root), $"pluginhost-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..8]}");
+        return Path.Combine(Path.GetFullPath(root), $"{FolderPrefix}{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..8]}");
     }
 }
