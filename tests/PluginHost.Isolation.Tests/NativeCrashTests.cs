@@ -68,6 +68,9 @@ public sealed class NativeCrashTests : IAsyncLifetime
         Assert.Equal(Comparable(embedded), Comparable(isolated));
         Assert.Equal(Comparable(embedded), Comparable(bare));
 
+        var (_, hostHealth) = await _host.GetAsync("/health");
+        Assert.Equal("substring_isolated", (string?)hostHealth["default_backend"]);
+
         // The worker's own health and metrics routes come through too.
         var (healthStatus, health) = await _host.GetAsync("/substring_isolated/health");
         Assert.Equal(200, healthStatus);

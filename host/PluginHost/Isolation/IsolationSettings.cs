@@ -24,6 +24,18 @@ public sealed class IsolationSettings
     /// <summary>On host shutdown a worker gets this long to stop after its stdin closes, then it is killed.</summary>
     public double StopTimeoutSeconds { get; set; } = 10;
 
+    /// <summary>A running worker's <c>/health</c> is asked this often; one that fails <see cref="LivenessFailures"/> times in a
+    /// row (no answer within <see cref="LivenessTimeoutSeconds"/>: hung, deadlocked, stopped) is killed and restarted.</summary>
+    public double LivenessIntervalSeconds { get; set; } = 5;
+
+    public double LivenessTimeoutSeconds { get; set; } = 5;
+
+    public int LivenessFailures { get; set; } = 3;
+
+    /// <summary>A forwarded request the worker has not answered after <c>PredictTimeoutSeconds</c> plus this margin is a
+    /// JSON 504 (the worker answers its own 504 first when only the backend is slow). Event streams are not bounded.</summary>
+    public double ForwardTimeoutMarginSeconds { get; set; } = 10;
+
     /// <summary>The <c>Retry-After</c> (seconds) of the 503 answered while a worker is down.</summary>
     public int RetryAfterSeconds { get; set; } = 1;
 }

@@ -24,6 +24,7 @@ internal sealed class WorkerForwardingMiddleware(RequestDelegate next, IsolatedW
     };
 
     private readonly string _retryAfter = isolationSettings.Value.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
+    private readonly TimeSpan _forwardTimeout = TimeSpan.FromSeconds(hostSettings.Value.PredictTimeoutSeconds + isolationSettings.Value.ForwardTimeoutMarginSeconds);
 
     public Task InvokeAsync(HttpContext context)
     {
@@ -40,10 +41,21 @@ internal sealed class WorkerForwardingMiddleware(RequestDelegate next, IsolatedW
             return;
         }
         using var request = CreateRequest(context);
+        // A worker that does not answer at all (hung, stopped) must not hold the client: bounded, except event streams.
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+        if (!context.Request.Path.Value!.TrimEnd('/').EndsWith("/events", StringComparison.Ordinal)) deadline.CancelAfter(_forwardTimeout);
         HttpResponseMessage response;
         try
         {
-            response = await client.SendAsync(request, context.RequestAborted);
+            response = await client.SendAsync(request, deadline.Token);
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !context.RequestAborted.IsCancellationRequested)
+        {
+            logger.LogWarning("The worker of backend {Backend} did not answer {Method} {Path} within {Seconds} s",
+                worker.Backend, context.Request.Method, context.Request.Path, _forwardTimeout.TotalSeconds);
+            await HttpErrors.WriteAsync(context, new ApiError(StatusCodes.Status504GatewayTimeout,
+                $"Backend '{worker.Backend}' runs in a worker process that did not answer within {_forwardTimeout.TotalSeconds:0} s.", worker.Backend));
+            return;
         }
         catch (Exception ex) when (ex is HttpRequestException or ObjectDisposedException && !context.RequestAborted.IsCancellationRequested)
         {

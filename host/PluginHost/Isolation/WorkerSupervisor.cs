@@ -120,6 +120,7 @@ internal sealed class WorkerSupervisor : IAsyncDisposable
                 Update(h => h with { State = WorkerStates.Running });
                 _firstAttempt.TrySetResult();
                 _logger.LogInformation("The worker of backend {Backend} (pid {Pid}) serves", Backend, process.Id);
+                await WatchLivenessAsync(process, client, stopping);
             }
             else if (!process.HasExited)
             {
@@ -148,24 +149,51 @@ internal sealed class WorkerSupervisor : IAsyncDisposable
         var deadline = Stopwatch.GetTimestamp() + (long)(_settings.StartTimeoutSeconds * Stopwatch.Frequency);
         while (!process.HasExited && Stopwatch.GetTimestamp() < deadline)
         {
-            if (File.Exists(SocketPath))
-            {
-                using var probe = CancellationTokenSource.CreateLinkedTokenSource(stopping);
-                probe.CancelAfter(ReadyProbeTimeout);
-                try
-                {
-                    using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(UnixSocketClient.BaseAddress, "health"));
-                    using var response = await client.SendAsync(request, probe.Token);
-                    return true; // any answer: the worker's Kestrel serves, its backend's own state is on its /health
-                }
-                catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException && !stopping.IsCancellationRequested)
-                {
-                    // Listening but not answering yet.
-                }
-            }
+            if (File.Exists(SocketPath) && await AnswersAsync(client, ReadyProbeTimeout, stopping)) return true;
             await Task.Delay(ReadyPollInterval, stopping);
         }
         return false;
+    }
+
+    /// <summary>Until the worker ends; kills it when it stops answering its <c>/health</c> (hung: it restarts).</summary>
+    private async Task WatchLivenessAsync(Process process, HttpMessageInvoker client, CancellationToken stopping)
+    {
+        var exited = process.WaitForExitAsync(CancellationToken.None);
+        var interval = TimeSpan.FromSeconds(_settings.LivenessIntervalSeconds);
+        var timeout = TimeSpan.FromSeconds(_settings.LivenessTimeoutSeconds);
+        var failures = 0;
+        while (true)
+        {
+            if (await Task.WhenAny(exited, Task.Delay(interval, stopping)) == exited || stopping.IsCancellationRequested) return;
+            if (await AnswersAsync(client, timeout, stopping))
+            {
+                failures = 0;
+                continue;
+            }
+            if (stopping.IsCancellationRequested || process.HasExited) return;
+            if (++failures < _settings.LivenessFailures) continue;
+            _logger.LogError("The worker of backend {Backend} (pid {Pid}) did not answer its health check {Failures} times in a row; killing it",
+                Backend, process.Id, failures);
+            process.Kill(entireProcessTree: true);
+            return;
+        }
+    }
+
+    /// <summary>Whether the worker's Kestrel answers <c>GET /health</c> at all (its backend's own state is on that answer).</summary>
+    private static async Task<bool> AnswersAsync(HttpMessageInvoker client, TimeSpan timeout, CancellationToken stopping)
+    {
+        using var probe = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+        probe.CancelAfter(timeout);
+        try
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(UnixSocketClient.BaseAddress, "health"));
+            using var response = await client.SendAsync(request, probe.Token);
+            return true;
+        }
+        catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException or ObjectDisposedException && !stopping.IsCancellationRequested)
+        {
+            return false;
+        }
     }
 
     /// <summary>The backend's <c>/health</c> as its worker answers it, with the worker's state; DOWN while no worker answers.</summary>
