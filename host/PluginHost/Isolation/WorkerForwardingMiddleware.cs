@@ -108,9 +108,7 @@ internal sealed class WorkerForwardingMiddleware(RequestDelegate next, IsolatedW
     private Task UnavailableAsync(HttpContext context, WorkerSupervisor worker, string what)
     {
         IsolationInstruments.RecordUnavailable(worker.Backend);
-        var health = worker.Health;
-        var lastExit = health.LastExitCode is { } code ? $" Its last worker ended with exit code {code}{(health.LastSignal is { } s ? $" ({s})" : "")}." : "";
-        var detail = $"Backend '{worker.Backend}' runs in a worker process that {what}.{lastExit} Retry shortly.";
+        var detail = $"Backend '{worker.Backend}' runs in a worker process that {what}.{worker.Health.DescribeLastExit()} Retry shortly.";
         context.Response.Headers.RetryAfter = _retryAfter;
         return HttpErrors.WriteAsync(context, new ApiError(StatusCodes.Status503ServiceUnavailable, detail, worker.Backend));
     }

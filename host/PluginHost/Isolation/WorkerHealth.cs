@@ -9,4 +9,10 @@ namespace PluginHost.Isolation;
 /// <param name="LastExitAt">When the last worker ended.</param>
 /// <param name="NextStartAt">While restarting: when the next worker starts (exponential backoff).</param>
 public sealed record WorkerHealth(string State, int? Pid, int Restarts, int? LastExitCode, string? LastSignal,
-    DateTimeOffset? LastExitAt, DateTimeOffset? NextStartAt);
+    DateTimeOffset? LastExitAt, DateTimeOffset? NextStartAt)
+{
+    /// <summary>" Its last worker ended with exit code 139 (SIGSEGV)." for error answers; empty before any worker ended.</summary>
+    public string DescribeLastExit() => LastExitCode is { } code
+        ? $" Its last worker ended with exit code {code}{(LastSignal is { } signal ? $" ({signal})" : "")}."
+        : "";
+}

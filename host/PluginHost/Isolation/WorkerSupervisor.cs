@@ -218,9 +218,8 @@ internal sealed class WorkerSupervisor : IAsyncDisposable
                 // Down or not answering: described below from the supervisor's side.
             }
         }
-        var lastExit = worker.LastExitCode is { } code ? $"; its last worker ended with exit code {code}{(worker.LastSignal is { } s ? $" ({s})" : "")}" : "";
         return new BackendHealth("DOWN", Backend, Backend, worker.State, null, null, null,
-            $"Backend '{Backend}' runs in a worker process that is {worker.State}{lastExit}.", null, worker);
+            $"Backend '{Backend}' runs in a worker process that is {worker.State}.{worker.DescribeLastExit()}", null, worker);
     }
 
     private void RecordExit(Process process)
