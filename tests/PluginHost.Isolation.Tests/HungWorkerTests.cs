@@ -24,8 +24,9 @@ public sealed class HungWorkerTests
         Assert.Equal(0, Kill(hung, SigStop));
 
         var replaced = await IsolatedHost.PollAsync(() => IsolatedHost.WorkerAsync(host, "nativecrash"),
-            w => (string?)w!["state"] == "running" && (int?)w["pid"] != hung, TimeSpan.FromSeconds(30), "a new nativecrash worker");
+            w => (string?)w!["state"] == "running" && w["pid"] is not null && (int?)w["pid"] != hung, TimeSpan.FromSeconds(30), "a new nativecrash worker");
         Assert.Equal("SIGKILL", (string?)replaced!["last_signal"]);
+        Assert.StartsWith("killed: did not answer its health check", (string?)replaced["last_exit_reason"]);
         Assert.Equal(200, (await host.PostAsync("/nativecrash/predict", """{"tasks":[{"id":1,"data":{}}]}""")).Status);
     }
 

@@ -43,10 +43,11 @@ public sealed class NativeCrashTests : IAsyncLifetime
         Assert.True(during.Elapsed < TimeSpan.FromSeconds(5), $"the 503 took {during.Elapsed}");
 
         var after = await IsolatedHost.PollAsync(() => IsolatedHost.WorkerAsync(_host, "nativecrash"),
-            w => (string?)w!["state"] == "running" && (int?)w["pid"] != crashedPid, TimeSpan.FromSeconds(30), "a new nativecrash worker");
+            w => (string?)w!["state"] == "running" && w["pid"] is not null && (int?)w["pid"] != crashedPid, TimeSpan.FromSeconds(30), "a new nativecrash worker");
         Assert.True((int)after!["restarts"]! >= 1);
         Assert.Equal("SIGSEGV", (string?)after["last_signal"]);
         Assert.Equal(128 + 11, (int)after["last_exit_code"]!);
+        Assert.Equal("died of SIGSEGV", (string?)after["last_exit_reason"]);
         Assert.Equal(200, (await _host.PostAsync("/nativecrash/predict", Harmless)).Status);
 
         var (okCalls, failures) = await others.StopAsync();

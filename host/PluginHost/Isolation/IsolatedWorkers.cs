@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Primitives;
 using PluginHost.Configuration;
 
 namespace PluginHost.Isolation;
@@ -15,6 +16,7 @@ internal sealed class IsolatedWorkers : IHostedService, IAsyncDisposable
     private readonly Dictionary<string, WorkerSupervisor> _supervisors = new(StringComparer.OrdinalIgnoreCase);
     private readonly ILogger<IsolatedWorkers> _logger;
     private readonly string? _socketDir;
+    private readonly IDisposable? _configurationChanges;
 
     public IsolatedWorkers(BackendPlacement placement, IConfiguration configuration, HostPaths paths,
         IOptions<IsolationSettings> options, ILoggerFactory loggers)
@@ -26,6 +28,10 @@ internal sealed class IsolatedWorkers : IHostedService, IAsyncDisposable
         var supervisorLogger = loggers.CreateLogger<WorkerSupervisor>();
         foreach (var backend in placement.IsolatedBackends.Order(StringComparer.Ordinal))
             _supervisors[backend] = new WorkerSupervisor(backend, Path.Combine(_socketDir, backend + ".sock"), configuration, paths, settings, supervisorLogger);
+        _configurationChanges = ChangeToken.OnChange(configuration.GetReloadToken, () =>
+        {
+            foreach (var supervisor in _supervisors.Values) supervisor.OnConfigurationChanged();
+        });
     }
 
     public IEnumerable<WorkerSupervisor> All => _supervisors.Values;
@@ -66,6 +72,7 @@ internal sealed class IsolatedWorkers : IHostedService, IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        _configurationChanges?.Dispose();
         foreach (var supervisor in _supervisors.Values) await supervisor.DisposeAsync();
     }
 

@@ -32,6 +32,10 @@ public sealed class IsolationSettings
 
     public int LivenessFailures { get; set; } = 3;
 
+    /// <summary>A worker whose resident memory grows past this many megabytes (a native leak) is replaced by a fresh one,
+    /// checked with each health check; 0: never.</summary>
+    public long MaxWorkerMemoryMegabytes { get; set; }
+
     /// <summary>A forwarded request the worker has not answered after <c>PredictTimeoutSeconds</c> plus this margin is a
     /// JSON 504 (the worker answers its own 504 first when only the backend is slow). Event streams are not bounded.</summary>
     public double ForwardTimeoutMarginSeconds { get; set; } = 10;

@@ -28,7 +28,11 @@ internal sealed class WorkerSupervisor : IAsyncDisposable
     private Task _loop = Task.CompletedTask;
     private Process? _process;
     private volatile HttpMessageInvoker? _client;
-    private WorkerHealth _health = new(WorkerStates.Starting, null, 0, null, null, null, null);
+    private WorkerHealth _health = new(WorkerStates.Starting, null, 0, null, null, null, null, null);
+    // Why the supervisor itself ended the running worker (recycled, killed as hung), for LastExitReason; under _gate.
+    private string? _endedBecause;
+    private bool _recycling;
+    private string _settingsSignature = "";
 
     public WorkerSupervisor(string backend, string socketPath, IConfiguration configuration, HostPaths paths,
         IsolationSettings settings, ILogger logger)
@@ -81,6 +85,12 @@ internal sealed class WorkerSupervisor : IAsyncDisposable
             }
             _firstAttempt.TrySetResult();
             if (stopping.IsCancellationRequested) break;
+            if (TakeRecycling())
+            {
+                // Not a failure: the next worker starts at once and the backoff stays where it was.
+                Update(h => h with { Restarts = h.Restarts + 1 });
+                continue;
+            }
             if (Stopwatch.GetElapsedTime(started) >= TimeSpan.FromSeconds(_settings.HealthyResetSeconds))
                 delay = TimeSpan.FromSeconds(_settings.RestartDelaySeconds);
             Update(h => h with { State = WorkerStates.Restarting, NextStartAt = DateTimeOffset.UtcNow + delay });
@@ -110,6 +120,7 @@ internal sealed class WorkerSupervisor : IAsyncDisposable
         Update(h => h with { State = WorkerStates.Starting, Pid = process.Id });
         _logger.LogInformation("Started the worker of backend {Backend}: pid {Pid}, socket {Socket}", Backend, process.Id, SocketPath);
         using var client = UnixSocketClient.Create(SocketPath);
+        lock (_gate) _settingsSignature = SettingsSignature();
         try
         {
             await process.StandardInput.WriteLineAsync(WorkerConfiguration.Serialize(_configuration, _paths, Backend, SocketPath).AsMemory(), stopping);
@@ -126,6 +137,7 @@ internal sealed class WorkerSupervisor : IAsyncDisposable
             {
                 _logger.LogError("The worker of backend {Backend} (pid {Pid}) did not answer within {Seconds} s; killing it",
                     Backend, process.Id, _settings.StartTimeoutSeconds);
+                EndBecause($"killed: did not answer within StartTimeoutSeconds ({_settings.StartTimeoutSeconds} s) of its start");
                 process.Kill(entireProcessTree: true);
             }
         }
@@ -168,12 +180,14 @@ internal sealed class WorkerSupervisor : IAsyncDisposable
             if (await AnswersAsync(client, timeout, stopping))
             {
                 failures = 0;
+                RecycleIfTooLarge(process);
                 continue;
             }
             if (stopping.IsCancellationRequested || process.HasExited) return;
             if (++failures < _settings.LivenessFailures) continue;
             _logger.LogError("The worker of backend {Backend} (pid {Pid}) did not answer its health check {Failures} times in a row; killing it",
                 Backend, process.Id, failures);
+            EndBecause($"killed: did not answer its health check {failures} times in a row");
             process.Kill(entireProcessTree: true);
             return;
         }
@@ -222,15 +236,96 @@ internal sealed class WorkerSupervisor : IAsyncDisposable
             $"Backend '{Backend}' runs in a worker process that is {worker.State}.{worker.DescribeLastExit()}", null, worker);
     }
 
+    /// <summary>A worker above <see cref="IsolationSettings.MaxWorkerMemoryMegabytes"/> (a native leak) is replaced.</summary>
+    private void RecycleIfTooLarge(Process process)
+    {
+        if (_settings.MaxWorkerMemoryMegabytes <= 0) return;
+        process.Refresh();
+        var megabytes = process.WorkingSet64 / (1024 * 1024);
+        if (megabytes > _settings.MaxWorkerMemoryMegabytes)
+            Recycle($"recycled: {megabytes} MB resident, above MaxWorkerMemoryMegabytes ({_settings.MaxWorkerMemoryMegabytes})");
+    }
+
+    /// <summary>The configuration changed: a worker whose <c>Backends:&lt;route&gt;</c> section changed is replaced by one
+    /// that reads the new settings (the host re-creates its embedded backends the same way).</summary>
+    public void OnConfigurationChanged()
+    {
+        string running;
+        lock (_gate) running = _settingsSignature;
+        if (running.Length > 0 && SettingsSignature() != running) Recycle($"recycled: Backends:{Backend} changed");
+    }
+
+    /// <summary>Replaces the running worker: it stops cleanly (its stdin closes; requests in flight finish), is killed if it
+    /// has not after <see cref="IsolationSettings.StopTimeoutSeconds"/>, and the next one starts at once.</summary>
+    public void Recycle(string reason)
+    {
+        Process? process;
+        lock (_gate)
+        {
+            process = _process;
+            if (process is null || _recycling) return;
+            _recycling = true;
+            _endedBecause = reason;
+        }
+        _logger.LogWarning("Replacing the worker of backend {Backend} (pid {Pid}): {Reason}", Backend, process.Id, reason);
+        _client = null; // new requests answer 503 until the next worker serves, instead of reaching one that stops
+        _ = StopGracefullyAsync(process);
+    }
+
+    private async Task StopGracefullyAsync(Process process)
+    {
+        try
+        {
+            process.StandardInput.Close();
+            await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(_settings.StopTimeoutSeconds));
+        }
+        catch (TimeoutException)
+        {
+            Kill(process);
+        }
+        catch (Exception ex) when (ex is IOException or InvalidOperationException or ObjectDisposedException)
+        {
+            // Already gone.
+        }
+    }
+
+    private bool TakeRecycling()
+    {
+        lock (_gate)
+        {
+            var recycling = _recycling;
+            _recycling = false;
+            return recycling;
+        }
+    }
+
+    private void EndBecause(string reason)
+    {
+        lock (_gate) _endedBecause = reason;
+    }
+
+    private string SettingsSignature() => string.Join('\n', _configuration.GetSection($"Backends:{Backend}")
+        .AsEnumerable(makePathsRelative: true).Where(kv => kv.Value is not null).OrderBy(kv => kv.Key, StringComparer.Ordinal)
+        .Select(kv => $"{kv.Key}={kv.Value}"));
+
     private void RecordExit(Process process)
     {
         var code = process.ExitCode;
         var signal = UnixSignals.FromExitCode(code);
-        Update(h => h with { Pid = null, LastExitCode = code, LastSignal = signal, LastExitAt = DateTimeOffset.UtcNow });
+        string reason;
+        bool planned;
+        lock (_gate)
+        {
+            planned = _recycling;
+            reason = _endedBecause ?? (signal is null ? $"exited with code {code}" : $"died of {signal}");
+            _endedBecause = null;
+        }
+        Update(h => h with { State = WorkerStates.Restarting, Pid = null, LastExitCode = code, LastSignal = signal, LastExitReason = reason, LastExitAt = DateTimeOffset.UtcNow });
         IsolationInstruments.RecordExit(Backend, signal);
         if (_stopping.IsCancellationRequested) return;
-        _logger.LogError("The worker of backend {Backend} (pid {Pid}) ended with exit code {ExitCode}{Signal}; its requests answered 503",
-            Backend, process.Id, code, signal is null ? "" : $" ({signal})");
+        _logger.Log(planned ? LogLevel.Information : LogLevel.Error,
+            "The worker of backend {Backend} (pid {Pid}) ended: {Reason} (exit code {ExitCode}); its requests answer 503 until the next one serves",
+            Backend, process.Id, reason, code);
     }
 
     private void Update(Func<WorkerHealth, WorkerHealth> change)
