@@ -86,7 +86,7 @@ internal sealed class WorkerForwardingMiddleware(RequestDelegate next, IsolatedW
     private static HttpRequestMessage CreateRequest(HttpContext context)
     {
         var incoming = context.Request;
-        var request = new HttpRequestMessage(new HttpMethod(incoming.Method),
+        var request = new HttpRequestMessage(HttpMethod.Parse(incoming.Method),
             new Uri(UnixSocketClient.BaseAddress, incoming.PathBase.Add(incoming.Path).ToUriComponent() + incoming.QueryString.ToUriComponent()));
         if (context.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody == true)
             request.Content = new StreamContent(incoming.Body);
