@@ -42,7 +42,7 @@ internal sealed class BackendEndpoints(
         var workers = isolated.All.ToList();
         if (workers.Count > 0)
         {
-            backends.AddRange(await Task.WhenAll(workers.Select(w => w.DescribeAsync(context.RequestAborted))));
+            backends.AddRange(await Task.WhenAll(workers.Select(w => Isolation.WorkerProbe.DescribeAsync(w, context.RequestAborted))));
             backends.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
         }
         var jobs = context.RequestServices.GetService<Jobs.PredictionJobs>()?.All.Take(20).Select(j => j.Snapshot()).ToList();

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using PluginHost.Configuration;
 
 namespace PluginHost.Isolation;
@@ -32,6 +31,3 @@ internal static class WorkerConfiguration
         JsonSerializer.Deserialize(line, WorkerJsonContext.Default.DictionaryStringString)
         ?? throw new InvalidOperationException("The worker's configuration line is JSON null.");
 }
-
-[JsonSerializable(typeof(Dictionary<string, string?>))]
-internal sealed partial class WorkerJsonContext : JsonSerializerContext;

@@ -1,7 +1,5 @@
 using System.Diagnostics;
-using System.Text.Json;
 using PluginHost.Configuration;
-using PluginHost.Http;
 
 namespace PluginHost.Isolation;
 
@@ -16,7 +14,6 @@ namespace PluginHost.Isolation;
 internal sealed class WorkerSupervisor : IAsyncDisposable
 {
     private static readonly TimeSpan ReadyPollInterval = TimeSpan.FromMilliseconds(50);
-    private static readonly TimeSpan ReadyProbeTimeout = TimeSpan.FromSeconds(2);
 
     private readonly IConfiguration _configuration;
     private readonly HostPaths _paths;
@@ -161,7 +158,7 @@ internal sealed class WorkerSupervisor : IAsyncDisposable
         var deadline = Stopwatch.GetTimestamp() + (long)(_settings.StartTimeoutSeconds * Stopwatch.Frequency);
         while (!process.HasExited && Stopwatch.GetTimestamp() < deadline)
         {
-            if (File.Exists(SocketPath) && await AnswersAsync(client, ReadyProbeTimeout, stopping)) return true;
+            if (File.Exists(SocketPath) && await WorkerProbe.AnswersAsync(client, WorkerProbe.ReadyTimeout, stopping)) return true;
             await Task.Delay(ReadyPollInterval, stopping);
         }
         return false;
@@ -177,7 +174,7 @@ internal sealed class WorkerSupervisor : IAsyncDisposable
         while (true)
         {
             if (await Task.WhenAny(exited, Task.Delay(interval, stopping)) == exited || stopping.IsCancellationRequested) return;
-            if (await AnswersAsync(client, timeout, stopping))
+            if (await WorkerProbe.AnswersAsync(client, timeout, stopping))
             {
                 failures = 0;
                 RecycleIfTooLarge(process);
@@ -191,49 +188,6 @@ internal sealed class WorkerSupervisor : IAsyncDisposable
             process.Kill(entireProcessTree: true);
             return;
         }
-    }
-
-    /// <summary>Whether the worker's Kestrel answers <c>GET /health</c> at all (its backend's own state is on that answer).</summary>
-    private static async Task<bool> AnswersAsync(HttpMessageInvoker client, TimeSpan timeout, CancellationToken stopping)
-    {
-        using var probe = CancellationTokenSource.CreateLinkedTokenSource(stopping);
-        probe.CancelAfter(timeout);
-        try
-        {
-            using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(UnixSocketClient.BaseAddress, "health"));
-            using var response = await client.SendAsync(request, probe.Token);
-            return true;
-        }
-        catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException or ObjectDisposedException && !stopping.IsCancellationRequested)
-        {
-            return false;
-        }
-    }
-
-    /// <summary>The backend's <c>/health</c> as its worker answers it, with the worker's state; DOWN while no worker answers.</summary>
-    public async Task<BackendHealth> DescribeAsync(CancellationToken cancellationToken)
-    {
-        var worker = Health;
-        if (Client is { } client)
-        {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(ReadyProbeTimeout);
-            try
-            {
-                using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(UnixSocketClient.BaseAddress, Backend + "/health"));
-                using var response = await client.SendAsync(request, timeout.Token);
-                await using var body = await response.Content.ReadAsStreamAsync(timeout.Token);
-                if (await JsonSerializer.DeserializeAsync(body, HostJson.Info<BackendHealth>(), timeout.Token) is { } answered)
-                    return answered with { Worker = worker };
-            }
-            catch (Exception ex) when (ex is HttpRequestException or JsonException or ObjectDisposedException
-                                           || ex is OperationCanceledException && !cancellationToken.IsCancellationRequested)
-            {
-                // Down or not answering: described below from the supervisor's side.
-            }
-        }
-        return new BackendHealth("DOWN", Backend, Backend, worker.State, null, null, null,
-            $"Backend '{Backend}' runs in a worker process that is {worker.State}.{worker.DescribeLastExit()}", null, worker);
     }
 
     /// <summary>A worker above <see cref="IsolationSettings.MaxWorkerMemoryMegabytes"/> (a native leak) is replaced.</summary>
