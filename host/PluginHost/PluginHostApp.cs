@@ -11,6 +11,7 @@ using PluginHost.Metrics;
 using PluginHost.Plugins;
 using PluginHost.Scripts;
 using PluginHost.Invocation;
+using PluginHost.Isolation;
 using PluginHost.Projects;
 using PluginHost.Training;
 using PluginHost.Training.LabelStudio;
@@ -43,7 +44,9 @@ public static class PluginHostApp
             kestrel.AddServerHeader = false;
             kestrel.Limits.MaxRequestBodySize = settings.MaxRequestBodyBytes;
             kestrel.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(settings.RequestHeadersTimeoutSeconds);
-            kestrel.Listen(System.Net.IPAddress.Parse(settings.Host), settings.Port);
+            // A worker process (--worker) listens on its host's Unix domain socket only.
+            if (builder.Configuration[BackendPlacement.WorkerSocketKey] is { Length: > 0 } socket) kestrel.ListenUnixSocket(socket);
+            else kestrel.Listen(System.Net.IPAddress.Parse(settings.Host), settings.Port);
         });
         AddPluginHost(builder.Services);
         builder.Services.AddClusterMode(builder.Configuration);
@@ -60,6 +63,7 @@ public static class PluginHostApp
         app.UseRouting();
         app.UseMiddleware<BasicAuthMiddleware>();
         app.UseMiddleware<Jobs.Http.InteractiveTrafficMiddleware>();
+        app.UseMiddleware<WorkerForwardingMiddleware>();
         app.MapLabelStudioRoutes();
         app.MapApiDocs();
         app.MapStatusPage();
@@ -70,6 +74,8 @@ public static class PluginHostApp
     private static void AddPluginHost(IServiceCollection services)
     {
         services.AddSingleton<HostPaths>();
+        // First of the hosted services: isolated backends' workers boot while the host loads its own backends.
+        services.AddProcessIsolation();
         services.AddSingleton<BackendRegistry>();
         services.AddSingleton<LabelConfigCache>();
         services.AddSingleton<BackendContextFactory>();
@@ -102,5 +108,6 @@ public static class PluginHostApp
         services.AddOptions<ScriptOptions>().BindConfiguration(HostSettings.Section);
         services.AddSingleton<ScriptSource>();
         services.AddHostedService(sp => sp.GetRequiredService<ScriptSource>());
+        services.AddHostedService<IsolatedWorkersReady>();
     }
 }

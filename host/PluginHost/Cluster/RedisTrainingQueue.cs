@@ -275,7 +275,7 @@ public sealed class RedisTrainingQueue : ITrainingQueue
     }
 
     /// <summary>Nothing to recover at start: a job a dead replica left running is taken over when its lease expires.</summary>
-    public int RecoverInterrupted() => 0;
+    public int RecoverInterrupted(Func<string, bool> ownsBackend) => 0;
 
     public void CancelAll(string reason)
     {

@@ -31,14 +31,24 @@ internal sealed class BackendEndpoints(
 {
     private readonly int _maxRegionsPerPrediction = options.Value.MaxRegionsPerPrediction;
     private readonly long _maxResponseBytes = options.Value.MaxResponseBytes;
+    private readonly string _configuredDefault = options.Value.DefaultBackend;
     private readonly ISetupObserver[] _setupObservers = setupObservers.ToArray();
 
     public async Task HostHealthAsync(HttpContext context)
     {
         var backends = registry.Slots.Select(Describe).ToList();
+        // Isolated backends: what their worker says about the backend, with the worker's own state.
+        var isolated = context.RequestServices.GetRequiredService<Isolation.IsolatedWorkers>();
+        var workers = isolated.All.ToList();
+        if (workers.Count > 0)
+        {
+            backends.AddRange(await Task.WhenAll(workers.Select(w => Isolation.WorkerProbe.DescribeAsync(w, context.RequestAborted))));
+            backends.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
+        }
         var jobs = context.RequestServices.GetService<Jobs.PredictionJobs>()?.All.Take(20).Select(j => j.Snapshot()).ToList();
         var cluster = context.RequestServices.GetService<Cluster.ClusterHealthReporter>() is { } reporter ? await reporter.DescribeAsync() : null;
-        var body = new HostHealth("UP", "PluginHost", registry.Default?.Name, backends, jobs is { Count: > 0 } ? jobs : null, cluster);
+        var defaultBackend = registry.Default?.Name ?? (isolated.TryGet(_configuredDefault, out var isolatedDefault) ? isolatedDefault.Backend : null);
+        var body = new HostHealth("UP", "PluginHost", defaultBackend, backends, jobs is { Count: > 0 } ? jobs : null, cluster);
         await WriteAsync(context, StatusCodes.Status200OK, body);
     }
 

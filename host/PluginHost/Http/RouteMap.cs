@@ -32,12 +32,15 @@ internal static class RouteMap
         app.MapGet("/ready", endpoints.ReadyAsync).Answers<StatusAnswer>().Answers<StatusAnswer>(StatusCodes.Status503ServiceUnavailable)
             .Documented("ready", HostTag, "Readiness probe",
                 "200 once the host serves; in cluster mode once it has loaded the cluster's active versions (503 with what it waits for until then).");
-        MapBackendRoutes(app, "", endpoints, jobs, DefaultTag, "Default");
+        // The routes of one backend (bare: the default backend's), as opposed to the host's own above: an isolated
+        // backend's are forwarded to its worker process (Isolation/WorkerForwardingMiddleware).
+        var backendRoutes = app.MapGroup("").WithMetadata(Isolation.BackendRouteMetadata.Instance);
+        MapBackendRoutes(backendRoutes, "", endpoints, jobs, DefaultTag, "Default");
 
-        app.MapGet("/{backend}/health", endpoints.HealthAsync).Answers<BackendHealth>()
+        backendRoutes.MapGet("/{backend}/health", endpoints.HealthAsync).Answers<BackendHealth>()
             .Answers<BackendHealth>(StatusCodes.Status503ServiceUnavailable)
             .Documented("health", BackendTag, "Backend health", "UP with the backend's version, or 503 with its load/compile errors.");
-        MapBackendRoutes(app, "/{backend}", endpoints, jobs, BackendTag, "");
+        MapBackendRoutes(backendRoutes, "/{backend}", endpoints, jobs, BackendTag, "");
     }
 
     private static void MapBackendRoutes(IEndpointRouteBuilder app, string prefix, BackendEndpoints endpoints, Jobs.Http.JobEndpoints jobs,

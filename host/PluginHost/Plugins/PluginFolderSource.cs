@@ -25,6 +25,7 @@ internal sealed class PluginFolderSource(
     BackendRegistry registry,
     BackendActivator activator,
     HostPaths paths,
+    Isolation.BackendPlacement placement,
     IConfiguration configuration,
     IOptions<PluginWatchSettings> watchOptions,
     ILogger<PluginFolderSource> logger) : IHostedService
@@ -126,7 +127,10 @@ internal sealed class PluginFolderSource(
         {
             var fingerprint = FolderFingerprint.Compute(path);
             if (fingerprint is null) continue; // empty: files are probably on their way
-            var planned = plan.For(name);
+            var configured = plan.For(name);
+            var planned = configured.Where(p => placement.RunsHere(p.Name)).ToList();
+            // Every backend of the folder runs in another process (a worker; in a worker, the host or another worker).
+            if (planned.Count == 0 && configured.Count > 0) continue;
             var signature = string.Join('\n', planned.Select(p => p.Signature));
             if (_folders.TryGetValue(name, out var state) && state.Fingerprint == fingerprint && state.PlanSignature == signature) continue;
             if (waitForStableFolders && state?.Fingerprint != fingerprint)
@@ -157,6 +161,7 @@ internal sealed class PluginFolderSource(
     {
         foreach (var (name, error) in plan.Problems)
         {
+            if (!placement.RunsHere(name)) continue; // its worker reports it
             if (_reportedProblems.TryGetValue(name, out var reported) && reported == error) continue;
             _reportedProblems[name] = error;
             registry.ReportFailure(name, error);

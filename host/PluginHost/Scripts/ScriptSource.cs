@@ -20,6 +20,7 @@ public sealed class ScriptSource : IHostedService, IAsyncDisposable
     private readonly BackendRegistry _registry;
     private readonly BackendActivator _activator;
     private readonly IConfiguration _configuration;
+    private readonly Isolation.BackendPlacement _placement;
     private readonly ScriptOptions _options;
     private readonly ILogger<ScriptSource> _logger;
     private readonly ScriptCompiler _compiler = new(new ScriptReferences());
@@ -31,8 +32,9 @@ public sealed class ScriptSource : IHostedService, IAsyncDisposable
     private bool _stopped;
 
     public ScriptSource(BackendRegistry registry, BackendActivator activator, HostPaths paths, IConfiguration configuration,
-        IOptions<ScriptOptions> options, ILogger<ScriptSource> logger)
+        IOptions<ScriptOptions> options, ILogger<ScriptSource> logger, Isolation.BackendPlacement placement)
     {
+        _placement = placement;
         _registry = registry;
         _activator = activator;
         _configuration = configuration;
@@ -111,6 +113,7 @@ public sealed class ScriptSource : IHostedService, IAsyncDisposable
         {
             var fileName = Path.GetFileNameWithoutExtension(path);
             if (fileName.StartsWith('_')) continue;
+            if (!_placement.RunsHere(fileName.ToLowerInvariant())) continue; // served by a worker process (or by the host)
             if (!scripts.TryAdd(fileName.ToLowerInvariant(), path))
                 _logger.LogWarning("Script {Path} ignored: another script already has the backend name {Backend}", path, fileName.ToLowerInvariant());
         }

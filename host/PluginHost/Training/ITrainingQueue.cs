@@ -33,8 +33,9 @@ public interface ITrainingQueue
     /// another replica's work in progress, not a crash's leftovers, and only a lane's owner clears its lane's.</summary>
     bool SharesModelDir => false;
 
-    /// <summary>Marks the jobs a previous process left queued or running as failed; returns how many (called at start).</summary>
-    int RecoverInterrupted();
+    /// <summary>Marks the jobs a previous process left queued or running as failed, for the backends this process runs
+    /// (<paramref name="ownsBackend"/>: isolated backends' workers keep their own); returns how many (called at start).</summary>
+    int RecoverInterrupted(Func<string, bool> ownsBackend);
 
     /// <summary>Cancels every job of this process (host shutdown).</summary>
     void CancelAll(string reason);

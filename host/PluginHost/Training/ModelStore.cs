@@ -151,11 +151,11 @@ public sealed class ModelStore
     }
 
     /// <summary>Removes the staging folders a crashed or killed training left behind (called at start).</summary>
-    public int CleanStaging()
+    public int CleanStaging(Func<string, bool> ownsBackend)
     {
         if (!Directory.Exists(_root)) return 0;
         var removed = 0;
-        foreach (var backendDir in Directory.EnumerateDirectories(_root))
+        foreach (var backendDir in Directory.EnumerateDirectories(_root).Where(dir => ownsBackend(Path.GetFileName(dir))))
         foreach (var projectDir in Directory.EnumerateDirectories(backendDir))
             removed += CleanStaging(projectDir);
         return removed;

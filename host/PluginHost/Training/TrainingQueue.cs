@@ -160,14 +160,14 @@ public sealed class TrainingQueue : ITrainingQueue
         }
     }
 
-    public int RecoverInterrupted()
+    public int RecoverInterrupted(Func<string, bool> ownsBackend)
     {
         // A fresh MODEL_DIR has no record to recover (and creating one here would make it non-empty).
         if (!_log.Exists) return 0;
         var count = 0;
         foreach (var info in _log.LoadInState(TrainingJobStates.Queued, TrainingJobStates.Running))
         {
-            if (_jobs.ContainsKey(info.Id)) continue;
+            if (_jobs.ContainsKey(info.Id) || !ownsBackend(info.Backend)) continue;
             var failed = info with
             {
                 State = TrainingJobStates.Failed,

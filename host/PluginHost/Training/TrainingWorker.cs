@@ -7,6 +7,7 @@ internal sealed class TrainingWorker(
     ITrainingQueue queue,
     TrainingJobRunner runner,
     ModelStore modelStore,
+    Isolation.BackendPlacement placement,
     IOptions<HostTrainingSettings> options,
     ILogger<TrainingWorker> logger) : IHostedService
 {
@@ -18,8 +19,9 @@ internal sealed class TrainingWorker(
         var settings = options.Value;
         try
         {
-            var cleaned = queue.SharesModelDir ? 0 : modelStore.CleanStaging();
-            var interrupted = queue.RecoverInterrupted();
+            // Only this process's backends: isolated backends' workers share MODEL_DIR and train on their own.
+            var cleaned = queue.SharesModelDir ? 0 : modelStore.CleanStaging(placement.RunsHere);
+            var interrupted = queue.RecoverInterrupted(placement.RunsHere);
             if (cleaned + interrupted > 0)
                 logger.LogWarning("Recovered from an interrupted run: removed {Staging} unfinished model folders, marked {Jobs} jobs failed", cleaned, interrupted);
         }

@@ -27,14 +27,17 @@ internal static class PredictCommand
             return 2;
         }
 
-        var app = PluginHostApp.Create([.. options.HostArgs], new Dictionary<string, string?>
+        var overrides = new Dictionary<string, string?>
         {
             ["PluginHost:Host"] = "127.0.0.1",
             ["PluginHost:Port"] = "0",
             // Only this command's job runs here; other unfinished jobs wait for the server.
             ["PluginHost:Jobs:ResumeOnStart"] = "false",
             ["Logging:LogLevel:Default"] = options.Verbose ? "Information" : "Warning",
-        });
+        };
+        // This command is a process of its own: its backend runs here even when the server isolates it.
+        if (options.Backend is { Length: > 0 } backend) overrides[$"Backends:{backend}:Isolation"] = Isolation.BackendPlacement.EmbeddedIsolation;
+        var app = PluginHostApp.Create([.. options.HostArgs], overrides);
         using var interrupt = new CancellationTokenSource();
         ConsoleCancelEventHandler onCancel = (_, e) =>
         {
