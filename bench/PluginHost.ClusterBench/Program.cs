@@ -36,10 +36,10 @@ var shared = new Dictionary<string, string>
     ["Backends:slowtrainer:Training:DataSource"] = "Store",
     ["Logging:LogLevel:Default"] = "Warning",
 };
-var replicas = new List<ReplicaProcess>();
+var replicas = new List<HostProcess>();
 try
 {
-    foreach (var name in new[] { "replica-a", "replica-b", "replica-c" }) replicas.Add(await ReplicaProcess.StartAsync(repo, name, shared));
+    foreach (var name in new[] { "replica-a", "replica-b", "replica-c" }) replicas.Add(await StartReplicaAsync(name, shared));
     await MeasureActivationAsync();
     await MeasureThroughputAsync();
     await MeasureFailoverAsync();
@@ -85,7 +85,7 @@ async Task MeasureThroughputAsync()
         ["PluginHost:ModelDir"] = Path.Combine(work, "embedded-models"),
         ["PluginHost:RedisUrl"] = "",
     };
-    await using var embedded = await ReplicaProcess.StartAsync(repo, "embedded", embeddedSettings);
+    await using var embedded = await StartReplicaAsync("embedded", embeddedSettings);
     using var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = concurrency, UseProxy = false }) { Timeout = TimeSpan.FromSeconds(30) };
     var rounds = new List<(string Mode, double Rps, double P50, double P95, int Failures)>();
     // Alternated, four rounds each, after a 5 s warm-up per target: drift on a shared machine hits both modes alike.
@@ -133,7 +133,7 @@ async Task MeasureFailoverAsync()
         var done = await PollAsync(survivor, $"slowtrainer/jobs/{job}", j => j["state"]!.GetValue<string>() is "succeeded" or "failed" or "cancelled");
         if (done["state"]!.GetValue<string>() != "succeeded") throw new InvalidOperationException($"failover job: {done.ToJsonString()}");
         toDone.Add(Stopwatch.GetElapsedTime(killed).TotalMilliseconds);
-        replicas[replicas.IndexOf(trainer)] = await ReplicaProcess.StartAsync(repo, trainer.Name + "-" + run, shared);
+        replicas[replicas.IndexOf(trainer)] = await StartReplicaAsync(trainer.Name + "-" + run, shared);
         await trainer.DisposeAsync();
     }
     toRunning.Sort();
@@ -143,14 +143,18 @@ async Task MeasureFailoverAsync()
     report.Add($"  kill -> job succeeded there:            {string.Join(", ", toDone.Select(t => $"{t / 1000:F1} s"))}");
 }
 
-async Task TrainAsync(ReplicaProcess replica, string body)
+// One replica as its own OS process (SIGKILL-able like a crash), ready once GET /ready answers 200.
+Task<HostProcess> StartReplicaAsync(string name, IReadOnlyDictionary<string, string> settings) =>
+    HostProcess.StartAsync(HostProcess.HostDll(repo), settings, name: name, environment: new Dictionary<string, string> { ["REPLICA_ID"] = name });
+
+async Task TrainAsync(HostProcess replica, string body)
 {
     var job = (await PostOkAsync(replica, "textclassifier/train", body))["job"]!.GetValue<string>();
     var done = await PollAsync(replica, $"textclassifier/jobs/{job}", j => j["state"]!.GetValue<string>() is "succeeded" or "failed" or "cancelled");
     if (done["state"]!.GetValue<string>() != "succeeded") throw new InvalidOperationException($"training failed: {done.ToJsonString()}");
 }
 
-async Task WaitServingAsync(ReplicaProcess replica, string modelVersion)
+async Task WaitServingAsync(HostProcess replica, string modelVersion)
 {
     var body = Predict(["A great film"]);
     var deadline = DateTime.UtcNow.AddSeconds(30);
@@ -163,7 +167,7 @@ async Task WaitServingAsync(ReplicaProcess replica, string modelVersion)
     throw new TimeoutException($"{replica.Name} never served {modelVersion}");
 }
 
-async Task<JsonNode> PostOkAsync(ReplicaProcess replica, string path, string body)
+async Task<JsonNode> PostOkAsync(HostProcess replica, string path, string body)
 {
     using var response = await replica.Client.PostAsync(path, Json(body));
     var text = await response.Content.ReadAsStringAsync();
@@ -171,13 +175,13 @@ async Task<JsonNode> PostOkAsync(ReplicaProcess replica, string path, string bod
     return JsonNode.Parse(text)!;
 }
 
-async Task<JsonNode> GetJsonAsync(ReplicaProcess replica, string path)
+async Task<JsonNode> GetJsonAsync(HostProcess replica, string path)
 {
     using var response = await replica.Client.GetAsync(path);
     return JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
 }
 
-async Task<JsonNode> PollAsync(ReplicaProcess replica, string path, Func<JsonNode, bool> until)
+async Task<JsonNode> PollAsync(HostProcess replica, string path, Func<JsonNode, bool> until)
 {
     var deadline = DateTime.UtcNow.AddSeconds(90);
     while (DateTime.UtcNow < deadline)

@@ -1,7 +1,6 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using PluginHost.Tests;
-using PluginHost.Tests.Jobs;
 using PluginHost.Tests.Shared;
 using PluginHost.Tests.Training;
 using static PluginHost.Cluster.Tests.ClusterTraining;
@@ -24,7 +23,7 @@ public sealed class TrainingFailoverTests : IAsyncLifetime
     public async Task Killing_the_trainer_mid_fit_hands_the_job_to_another_replica_which_finishes_it()
     {
         var modelDir = TempDirs.Create("shared-models");
-        await using var trainer = await HostProcess.StartAsync(new Dictionary<string, string>
+        await using var trainer = await HostProcess.StartAsync(HostProcess.HostDll(PluginFolders.RepoRoot), new Dictionary<string, string>
         {
             ["PluginHost:ModelDir"] = modelDir,
             ["PluginHost:PluginsDir"] = PluginFolders.CreatePluginsDir(
@@ -34,7 +33,7 @@ public sealed class TrainingFailoverTests : IAsyncLifetime
             ["PluginHost:Cluster:TrainingLeaseSeconds"] = LeaseSeconds,
             ["Backends:slowtrainer:Training:DataSource"] = "Store",
             ["Logging:LogLevel:Default"] = "Warning",
-        });
+        }, readyPath: "textclassifier/health");
         using var client = new HttpClient { BaseAddress = trainer.BaseAddress };
         async Task<(int, JsonNode)> PostToTrainer(string path, string json)
         {

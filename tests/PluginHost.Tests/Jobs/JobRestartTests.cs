@@ -1,3 +1,4 @@
+using PluginHost.Tests.Shared;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 
@@ -27,7 +28,7 @@ public sealed class JobRestartTests
 
         string id;
         int doneAtKill;
-        await using (var first = await HostProcess.StartAsync(settings))
+        await using (var first = await HostProcess.StartAsync(HostProcess.HostDll(PluginFolders.RepoRoot), settings, readyPath: "textclassifier/health"))
         {
             using var client = new HttpClient { BaseAddress = first.BaseAddress };
             using var started = await client.PostAsJsonAsync("textclassifier/jobs/predict", new { project = JobKit.Project, batch_size = 100 });
@@ -42,7 +43,7 @@ public sealed class JobRestartTests
         Assert.InRange(storedAtKill, doneAtKill, tasks - 1);
 
         fake.Delay = TimeSpan.Zero;
-        await using var second = await HostProcess.StartAsync(settings);
+        await using var second = await HostProcess.StartAsync(HostProcess.HostDll(PluginFolders.RepoRoot), settings, readyPath: "textclassifier/health");
         using var again = new HttpClient { BaseAddress = second.BaseAddress };
         var job = await PollAsync(again, id, j => j["state"]!.GetValue<string>() is "succeeded" or "failed", second);
 
