@@ -46,6 +46,9 @@ public sealed class RunningHost : IAsyncDisposable
             ["PluginHost:DefaultBackend"] = "substring",
             // An empty scripts folder unless a test brings scripts: the repository's examples would add backends.
             ["PluginHost:ScriptsDir"] = TempDirs.Create("scripts"),
+            // A task-data cache per host: the user's cache outlives test runs, and a file cached by another test at a
+            // reused port would be found instead of fetched.
+            ["TaskData:CacheDirectory"] = TempDirs.Create("task-data"),
             ["Logging:LogLevel:Default"] = "Warning",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) overrides[key] = value;

@@ -18,6 +18,7 @@ public sealed class JobRestartTests
         var settings = new Dictionary<string, string>
         {
             ["PluginHost:ModelDir"] = TempDirs.Create("models"),
+            ["TaskData:CacheDirectory"] = TempDirs.Create("task-data"),
             ["PluginHost:PluginsDir"] = PluginFolders.CreatePluginsDir(("textclassifier", PluginFolders.BuiltIn("textclassifier"))),
             ["PluginHost:ScriptsDir"] = TempDirs.Create("scripts"),
             ["PluginHost:DefaultBackend"] = "textclassifier",

@@ -18,6 +18,7 @@ public sealed class PredictCommandTests
             $"--PluginHost:ModelDir={models}",
             $"--PluginHost:PluginsDir={PluginFolders.CreatePluginsDir(("textclassifier", PluginFolders.BuiltIn("textclassifier")))}",
             $"--PluginHost:ScriptsDir={TempDirs.Create("scripts")}",
+            $"--TaskData:CacheDirectory={TempDirs.Create("task-data")}",
         ];
 
         Assert.Equal(1, await PredictCommand.RunAsync(args));
