@@ -27,6 +27,7 @@ internal sealed class BackendEndpoints(
     ITrainingService training,
     VersionService versions,
     IEnumerable<ISetupObserver> setupObservers,
+    Isolation.IsolatedWorkers isolated,
     IOptions<HostSettings> options)
 {
     private readonly int _maxRegionsPerPrediction = options.Value.MaxRegionsPerPrediction;
@@ -38,7 +39,6 @@ internal sealed class BackendEndpoints(
     {
         var backends = registry.Slots.Select(Describe).ToList();
         // Isolated backends: what their worker says about the backend, with the worker's own state.
-        var isolated = context.RequestServices.GetRequiredService<Isolation.IsolatedWorkers>();
         var workers = isolated.All.ToList();
         if (workers.Count > 0)
         {

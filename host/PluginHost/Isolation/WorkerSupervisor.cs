@@ -228,16 +228,16 @@ internal sealed class WorkerSupervisor : IAsyncDisposable
 
     private async Task StopGracefullyAsync(Process process)
     {
+        CloseInput(process);
         try
         {
-            process.StandardInput.Close();
             await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(_settings.StopTimeoutSeconds));
         }
         catch (TimeoutException)
         {
             Kill(process);
         }
-        catch (Exception ex) when (ex is IOException or InvalidOperationException or ObjectDisposedException)
+        catch (Exception ex) when (ex is InvalidOperationException or ObjectDisposedException)
         {
             // Already gone.
         }
@@ -294,14 +294,7 @@ internal sealed class WorkerSupervisor : IAsyncDisposable
         Process? process;
         lock (_gate) process = _process;
         _stopping.Cancel();
-        try
-        {
-            process?.StandardInput.Close();
-        }
-        catch (Exception ex) when (ex is IOException or InvalidOperationException or ObjectDisposedException)
-        {
-            // Already gone.
-        }
+        CloseInput(process);
         try
         {
             await _loop.WaitAsync(TimeSpan.FromSeconds(_settings.StopTimeoutSeconds), cancellationToken);
@@ -318,6 +311,19 @@ internal sealed class WorkerSupervisor : IAsyncDisposable
             await _loop;
         }
         Update(h => h with { State = WorkerStates.Stopped, Pid = null, NextStartAt = null });
+    }
+
+    /// <summary>Asks a worker to stop: it ends when its stdin does (requests in flight finish first).</summary>
+    private static void CloseInput(Process? process)
+    {
+        try
+        {
+            process?.StandardInput.Close();
+        }
+        catch (Exception ex) when (ex is IOException or InvalidOperationException or ObjectDisposedException)
+        {
+            // Already gone.
+        }
     }
 
     private static void Kill(Process? process)

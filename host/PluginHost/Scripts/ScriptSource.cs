@@ -113,9 +113,10 @@ public sealed class ScriptSource : IHostedService, IAsyncDisposable
         {
             var fileName = Path.GetFileNameWithoutExtension(path);
             if (fileName.StartsWith('_')) continue;
-            if (!_placement.RunsHere(fileName.ToLowerInvariant())) continue; // served by a worker process (or by the host)
-            if (!scripts.TryAdd(fileName.ToLowerInvariant(), path))
-                _logger.LogWarning("Script {Path} ignored: another script already has the backend name {Backend}", path, fileName.ToLowerInvariant());
+            var backend = fileName.ToLowerInvariant();
+            if (!_placement.RunsHere(backend)) continue; // served by a worker process (or by the host)
+            if (!scripts.TryAdd(backend, path))
+                _logger.LogWarning("Script {Path} ignored: another script already has the backend name {Backend}", path, backend);
         }
         return scripts;
     }
